@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+
+from accounts.models import Role
+from accounts.permissions import user_roles
+from org.models import Employee, RosterImport
+from org.selectors import employee_team, org_health
+
+
+@login_required
+def home(request):
+    """Beranda: what needs this person now first, then their overview; one section per role held."""
+    roles = user_roles(request.user)
+    context: dict = {"roles_held": roles}
+    employee = None
+    if request.user.employee_id:
+        employee = (
+            Employee.objects.select_related("unit", "position", "penilai", "atasan_penilai")
+            .filter(pk=request.user.employee_id)
+            .first()
+        )
+    context["employee"] = employee
+    tasks = []
+    if employee is not None and not employee.email:
+        tasks.append({"text": "no_email"})
+    if Role.PENILAI in roles and employee is not None:
+        context["team"] = list(employee_team(employee=employee)[:50])
+    if Role.ADMIN in roles:
+        health = org_health()
+        context["health"] = health
+        context["recent_imports"] = list(RosterImport.objects.select_related("created_by")[:5])
+    context["tasks"] = tasks
+    return TemplateResponse(request, "core/home.html", context)
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
