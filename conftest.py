@@ -13,32 +13,104 @@ import pytest
 
 from org.roster_file import COLUMNS
 
-PASSWORD = "sandi-uji-12345"  # noqa: S105
+PASSWORD = "sandi-uji-12345"
 
 BASE_ROWS = [
     # NIP, NAMA, JK, LAHIR, GOL, JABATAN, JENIS, UNIT, STATUS
-    ("197001012000031001", "Kadis Satu", "L", "01/01/1970", "IV/c", "Kepala Dinas Komunikasi",
-     "JPT Pratama", "Dinas Kominfo", "PNS"),
-    ("197502022001122002", "Kabid Dua", "P", "02/02/1975", "IV/a", "Kepala Bidang Aplikasi",
-     "Administrator", "Dinas Kominfo > Bidang Aplikasi", "PNS"),
-    ("198003032005011003", "Kasi Tiga", "L", "03/03/1980", "III/d", "Kepala Seksi Layanan",
-     "Pengawas", "Dinas Kominfo > Bidang Aplikasi > Seksi Layanan", "PNS"),
-    ("199004042015032004", "Pegawai Empat", "P", "04/04/1990", "III/a", "Pranata Komputer Ahli Pertama",
-     "Fungsional Ahli Pertama", "Dinas Kominfo > Bidang Aplikasi > Seksi Layanan", "PNS"),
-    ("199105052020211005", "Pegawai Lima", "L", "05/05/1991", "IX", "Pengelola Layanan Operasional",
-     "Pelaksana", "Dinas Kominfo > Bidang Aplikasi > Seksi Layanan", "PPPK"),
-    ("197106062000031006", "Kadis Enam", "L", "06/06/1971", "IV/c", "Kepala Dinas Sosial",
-     "JPT Pratama", "Dinas Sosial", "PNS"),
-    ("199207072018012007", "Pegawai Tujuh", "P", "07/07/1992", "II/c", "Pengadministrasi Perkantoran",
-     "Pelaksana", "Dinas Sosial", "PNS"),
+    (
+        "197001012000031001",
+        "Kadis Satu",
+        "L",
+        "01/01/1970",
+        "IV/c",
+        "Kepala Dinas Komunikasi",
+        "JPT Pratama",
+        "Dinas Kominfo",
+        "PNS",
+    ),
+    (
+        "197502022001122002",
+        "Kabid Dua",
+        "P",
+        "02/02/1975",
+        "IV/a",
+        "Kepala Bidang Aplikasi",
+        "Administrator",
+        "Dinas Kominfo > Bidang Aplikasi",
+        "PNS",
+    ),
+    (
+        "198003032005011003",
+        "Kasi Tiga",
+        "L",
+        "03/03/1980",
+        "III/d",
+        "Kepala Seksi Layanan",
+        "Pengawas",
+        "Dinas Kominfo > Bidang Aplikasi > Seksi Layanan",
+        "PNS",
+    ),
+    (
+        "199004042015032004",
+        "Pegawai Empat",
+        "P",
+        "04/04/1990",
+        "III/a",
+        "Pranata Komputer Ahli Pertama",
+        "Fungsional Ahli Pertama",
+        "Dinas Kominfo > Bidang Aplikasi > Seksi Layanan",
+        "PNS",
+    ),
+    (
+        "199105052020211005",
+        "Pegawai Lima",
+        "L",
+        "05/05/1991",
+        "IX",
+        "Pengelola Layanan Operasional",
+        "Pelaksana",
+        "Dinas Kominfo > Bidang Aplikasi > Seksi Layanan",
+        "PPPK",
+    ),
+    (
+        "197106062000031006",
+        "Kadis Enam",
+        "L",
+        "06/06/1971",
+        "IV/c",
+        "Kepala Dinas Sosial",
+        "JPT Pratama",
+        "Dinas Sosial",
+        "PNS",
+    ),
+    (
+        "199207072018012007",
+        "Pegawai Tujuh",
+        "P",
+        "07/07/1992",
+        "II/c",
+        "Pengadministrasi Perkantoran",
+        "Pelaksana",
+        "Dinas Sosial",
+        "PNS",
+    ),
 ]
 
 
 def roster_row(nip, nama, jk, lahir, gol, jabatan, jenis, unit, status, atasan="", email=None) -> dict:
     return {
-        "NIP": nip, "NAMA": nama, "GELAR_DEPAN": "", "GELAR_BELAKANG": "", "JENIS_KELAMIN": jk,
-        "TANGGAL_LAHIR": lahir, "GOL_RUANG": gol, "JABATAN": jabatan, "JENIS_JABATAN": jenis,
-        "UNIT_KERJA": unit, "NIP_ATASAN": atasan, "STATUS": status,
+        "NIP": nip,
+        "NAMA": nama,
+        "GELAR_DEPAN": "",
+        "GELAR_BELAKANG": "",
+        "JENIS_KELAMIN": jk,
+        "TANGGAL_LAHIR": lahir,
+        "GOL_RUANG": gol,
+        "JABATAN": jabatan,
+        "JENIS_JABATAN": jenis,
+        "UNIT_KERJA": unit,
+        "NIP_ATASAN": atasan,
+        "STATUS": status,
         "EMAIL": email if email is not None else f"{nama.lower().replace(' ', '.')}@contoh.example",
     }
 
@@ -88,10 +160,15 @@ def city(db) -> City:
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
         users[key] = user
-    for key, role in [("admin", Role.ADMIN), ("auditor", Role.AUDITOR), ("panitia", Role.PANITIA),
-                      ("pimpinan", Role.PIMPINAN)]:
-        user = User.objects.create_user(username=key, password=PASSWORD, first_name=key.title(),
-                                        email=f"{key}@contoh.example")
+    for key, role in [
+        ("admin", Role.ADMIN),
+        ("auditor", Role.AUDITOR),
+        ("panitia", Role.PANITIA),
+        ("pimpinan", Role.PIMPINAN),
+    ]:
+        user = User.objects.create_user(
+            username=key, password=PASSWORD, first_name=key.title(), email=f"{key}@contoh.example"
+        )
         RoleGrant.objects.create(user=user, role=role)
         users[key] = user
     users["outsider"] = User.objects.create_user(username="luar", password=PASSWORD, first_name="Orang Luar")

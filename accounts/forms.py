@@ -16,8 +16,9 @@ class LoginForm(AuthenticationForm):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Nama token"), max_length=100,
-                           help_text=_("Untuk apa token ini dipakai, misalnya “SIASN sinkron”."))
+    name = forms.CharField(
+        label=_("Nama token"), max_length=100, help_text=_("Untuk apa token ini dipakai, misalnya “SIASN sinkron”.")
+    )
 
 
 class ActivationPasswordResetForm(PasswordResetForm):
@@ -29,11 +30,7 @@ class ActivationPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         from accounts.models import User
 
-        return (
-            u
-            for u in User.objects.filter(email__iexact=email, is_active=True)
-            if _email_matches(u.email, email)
-        )
+        return (u for u in User.objects.filter(email__iexact=email, is_active=True) if _email_matches(u.email, email))
 
 
 def _email_matches(a: str, b: str) -> bool:

@@ -11,16 +11,28 @@ def role_grant(*, actor, user: User, role: str, reason: str = "") -> RoleGrant:
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(user=user, role=role)
         if created:
-            event_record(actor=actor, action="accounts.role.grant", obj=grant, changes={"role": role},
-                         reason=reason, subject_employee_id=user.employee_id)
+            event_record(
+                actor=actor,
+                action="accounts.role.grant",
+                obj=grant,
+                changes={"role": role},
+                reason=reason,
+                subject_employee_id=user.employee_id,
+            )
         return grant
 
 
 def role_revoke(*, actor, user: User, role: str, reason: str = "") -> None:
     with transaction.atomic():
         for grant in RoleGrant.objects.select_for_update().filter(user=user, role=role):
-            event_record(actor=actor, action="accounts.role.revoke", obj=grant, changes={"role": role},
-                         reason=reason, subject_employee_id=user.employee_id)
+            event_record(
+                actor=actor,
+                action="accounts.role.revoke",
+                obj=grant,
+                changes={"role": role},
+                reason=reason,
+                subject_employee_id=user.employee_id,
+            )
             grant.delete()
 
 
@@ -29,8 +41,13 @@ def api_token_create(*, actor, name: str) -> tuple[ApiToken, str]:
     plain = ApiToken.generate()
     with transaction.atomic():
         token = ApiToken.objects.create(user=actor, name=name, prefix=plain[4:12], digest=ApiToken.digest_of(plain))
-        event_record(actor=actor, action="accounts.api_token.create", obj=token, changes={"name": name},
-                     subject_employee_id=actor.employee_id)
+        event_record(
+            actor=actor,
+            action="accounts.api_token.create",
+            obj=token,
+            changes={"name": name},
+            subject_employee_id=actor.employee_id,
+        )
     return token, plain
 
 
@@ -40,8 +57,9 @@ def api_token_revoke(*, actor, token: ApiToken) -> None:
         if locked.revoked_at is None:
             locked.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
-            event_record(actor=actor, action="accounts.api_token.revoke", obj=locked,
-                         subject_employee_id=actor.employee_id)
+            event_record(
+                actor=actor, action="accounts.api_token.revoke", obj=locked, subject_employee_id=actor.employee_id
+            )
 
 
 def api_token_authenticate(plain: str) -> User | None:

@@ -23,8 +23,21 @@ def events_visible_to(*, user) -> QuerySet[Event]:
 
 
 def _event_rows(chunk_size: int = 5000) -> Iterator[dict[str, Any]]:
-    fields = ("seq", "created_at", "actor_id", "actor_label", "action", "object_type", "object_id",
-              "object_repr", "subject_employee_id", "changes", "reason", "prev_hash", "hash")
+    fields = (
+        "seq",
+        "created_at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "subject_employee_id",
+        "changes",
+        "reason",
+        "prev_hash",
+        "hash",
+    )
     for row in Event.objects.order_by("seq").values(*fields).iterator(chunk_size=chunk_size):
         row["created_at"] = row["created_at"].isoformat()
         yield row

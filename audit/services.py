@@ -94,8 +94,16 @@ def events_record(*, actor, events: list[EventData]) -> list[Event]:
     return rows
 
 
-def event_record(*, actor, action: str, obj=None, object_type: str = "", changes=None, reason: str = "",
-                 subject_employee_id: int | None = None) -> Event:
+def event_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    object_type: str = "",
+    changes=None,
+    reason: str = "",
+    subject_employee_id: int | None = None,
+) -> Event:
     """Append one event about `obj` (or about `object_type` when there is no object)."""
     data = EventData(
         action=action,

@@ -13,14 +13,18 @@ def trail(request):
     action = request.GET.get("tindakan", "").strip()
     if action:
         events = events.filter(action__startswith=action)
-    page = Paginator(events.only(
-        "seq", "created_at", "actor_label", "action", "object_type", "object_repr", "changes", "reason"
-    ), 50).get_page(request.GET.get("hal"))
+    page = Paginator(
+        events.only("seq", "created_at", "actor_label", "action", "object_type", "object_repr", "changes", "reason"), 50
+    ).get_page(request.GET.get("hal"))
     return TemplateResponse(
         request,
         "audit/trail.html",
-        {"page": page, "full": can_read_full_audit(request.user), "action": action,
-         "can_verify": can_verify_audit(request.user)},
+        {
+            "page": page,
+            "full": can_read_full_audit(request.user),
+            "action": action,
+            "can_verify": can_verify_audit(request.user),
+        },
     )
 
 

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -121,7 +121,7 @@ def start_import(request, file: UploadedFile = File(...)):  # noqa: B008
     except ServiceError as err:
         raise HttpError(413, str(err)) from err
     job.refresh_from_db()
-    return 202, job
+    return Status(202, job)
 
 
 @router.get("/roster/imports/{import_id}", response=RosterImportOut)
@@ -136,4 +136,4 @@ def confirm_import(request, import_id: UUID):
         roster_import_confirm(actor=request.auth, job=job)
     except ServiceError as err:
         raise HttpError(409, str(err)) from err
-    return 202, RosterImport.objects.get(pk=job.pk)
+    return Status(202, RosterImport.objects.get(pk=job.pk))

@@ -303,9 +303,7 @@ def _structure(rng: random.Random) -> tuple[list[Slot], list[tuple[tuple[str, ..
     staff_units: list[tuple[tuple[str, ...], str]] = []
     for name, head_title, bidangs in PERANGKAT_DAERAH:
         pd = (name,)
-        heads.append(
-            Slot(pd, f"{head_title} {name}" if head_title.startswith("Kepala") else head_title, "JPT_PRATAMA")
-        )
+        heads.append(Slot(pd, f"{head_title} {name}" if head_title.startswith("Kepala") else head_title, "JPT_PRATAMA"))
         sek = "Sekretariat" if not name.startswith("Sekretariat") else "Bagian Tata Usaha"
         parts = [sek, *bidangs] if not name.startswith(("Sekretariat", "Inspektorat")) else bidangs
         for part in parts:
@@ -388,9 +386,7 @@ def generate_city(n_employees: int = 2500, *, seed: int = 2026, today: date | No
             "NIP": nip,
             "NAMA": name,
             "GELAR_DEPAN": "dr." if "Dokter" in slot.jabatan else "",
-            "GELAR_BELAKANG": rng.choice(
-                ["S.E.", "S.T.", "S.Kom.", "S.Sos.", "M.Si.", "S.H.", "M.M.", "S.Pd."]
-            )
+            "GELAR_BELAKANG": rng.choice(["S.E.", "S.T.", "S.Kom.", "S.Sos.", "M.Si.", "S.H.", "M.M.", "S.Pd."])
             if slot.kind in ("JPT_PRATAMA", "ADMINISTRATOR") or slot.grade.startswith("AHLI")
             else "",
             "JENIS_KELAMIN": gender,
@@ -417,9 +413,7 @@ def generate_city(n_employees: int = 2500, *, seed: int = 2026, today: date | No
         unit, pd = rng.choices(staff_units, weights=weights)[0]
         fungsional = FUNGSIONAL_BY_PD.get(pd)
         if fungsional and rng.random() < 0.65:
-            grade = rng.choices(
-                [g for g, _w in FUNGSIONAL_GRADES], weights=[w for _g, w in FUNGSIONAL_GRADES]
-            )[0]
+            grade = rng.choices([g for g, _w in FUNGSIONAL_GRADES], weights=[w for _g, w in FUNGSIONAL_GRADES])[0]
             title = rng.choice(fungsional)
             slot = Slot(unit, f"{title} {GRADE_LABEL[grade]}", "FUNGSIONAL", grade)
         else:

@@ -8,9 +8,7 @@ from org.rules import RuleError, normalize_nip
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Berkas daftar pegawai (.xlsx atau .csv)"),
-        help_text=_(
-            "Gunakan templat agar nama kolom sesuai. Berkas diperiksa dulu; belum ada yang disimpan."
-        ),
+        help_text=_("Gunakan templat agar nama kolom sesuai. Berkas diperiksa dulu; belum ada yang disimpan."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
 

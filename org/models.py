@@ -41,9 +41,7 @@ class Unit(models.Model):
         verbose_name_plural = _("unit kerja")
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_in_parent"),
-            models.UniqueConstraint(
-                fields=["name"], condition=Q(parent__isnull=True), name="unit_unique_root_name"
-            ),
+            models.UniqueConstraint(fields=["name"], condition=Q(parent__isnull=True), name="unit_unique_root_name"),
         ]
 
     def __str__(self) -> str:
@@ -93,9 +91,7 @@ class Position(models.Model):
     grade = models.CharField(
         _("jenjang fungsional"), max_length=20, choices=FunctionalGrade.choices, blank=True, default=""
     )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="positions"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="positions")
     is_head = models.BooleanField(_("kepala unit"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -106,9 +102,7 @@ class Position(models.Model):
         verbose_name_plural = _("jabatan")
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="position_unique_name_in_unit"),
-            models.UniqueConstraint(
-                fields=["unit"], condition=Q(is_head=True), name="position_one_head_per_unit"
-            ),
+            models.UniqueConstraint(fields=["unit"], condition=Q(is_head=True), name="position_one_head_per_unit"),
             models.CheckConstraint(
                 condition=Q(kind="FUNGSIONAL", grade__gt="") | (~Q(kind="FUNGSIONAL") & Q(grade="")),
                 name="position_grade_only_for_fungsional",
@@ -151,12 +145,8 @@ class Employee(models.Model):
     birth_date = models.DateField(_("tanggal lahir"))
     status = models.CharField(_("status"), max_length=4, choices=EmploymentStatus.choices)
     golongan = models.CharField(_("golongan/ruang"), max_length=8)
-    position = models.ForeignKey(
-        Position, verbose_name=_("jabatan"), on_delete=models.PROTECT, related_name="holders"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="employees"
-    )
+    position = models.ForeignKey(Position, verbose_name=_("jabatan"), on_delete=models.PROTECT, related_name="holders")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit kerja"), on_delete=models.PROTECT, related_name="employees")
     email = models.EmailField(_("email"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
 

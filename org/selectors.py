@@ -22,10 +22,7 @@ def unit_tree() -> list[TreeNode]:
     """The whole organisation tree with head counts, in two queries whatever its size."""
     units = list(Unit.objects.order_by("depth", "name"))
     counts = dict(
-        Employee.objects.filter(is_active=True)
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
+        Employee.objects.filter(is_active=True).values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
     )
     nodes = {u.pk: TreeNode(unit=u, members=counts.get(u.pk, 0)) for u in units}
     roots = []

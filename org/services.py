@@ -100,9 +100,7 @@ def _ensure_units(paths: Iterable[tuple[str, ...]]) -> tuple[dict[tuple[str, ...
             parent = resolved[p[:-1]]
             unit = by_key.get((parent.pk, p[-1]))
             if unit is None:
-                unit = Unit(
-                    name=p[-1], parent=parent, kind=DEPTH_KIND.get(depth, UnitKind.LAINNYA), depth=depth
-                )
+                unit = Unit(name=p[-1], parent=parent, kind=DEPTH_KIND.get(depth, UnitKind.LAINNYA), depth=depth)
                 new.append(unit)
             resolved[p] = unit
         if new:
@@ -220,9 +218,7 @@ def reporting_lines_rebuild(*, actor, reason: str = "") -> dict[str, Any]:
             )
         Employee.objects.bulk_update(objs, ["penilai", "atasan_penilai"], batch_size=2000)
         # Someone who left keeps no live reporting line.
-        inactive = Employee.objects.filter(is_active=False).exclude(
-            penilai__isnull=True, atasan_penilai__isnull=True
-        )
+        inactive = Employee.objects.filter(is_active=False).exclude(penilai__isnull=True, atasan_penilai__isnull=True)
         inactive.update(penilai=None, atasan_penilai=None)
         events_record(actor=actor, events=events)
         return {"changed": len(changed), "units_with_several_heads": multi_head_units}
@@ -235,8 +231,7 @@ def resolve_and_check(people, units):
         nips = dict(Employee.objects.filter(id__in={i for c in cycles for i in c}).values_list("id", "nip"))
         described = "; ".join(" → ".join(nips.get(i, str(i)) for i in [*c, c[0]]) for c in cycles[:5])
         raise ServiceError(
-            _("Garis pelaporan melingkar: %(cycles)s. Perbaiki atasan salah satu pegawai.")
-            % {"cycles": described}
+            _("Garis pelaporan melingkar: %(cycles)s. Perbaiki atasan salah satu pegawai.") % {"cycles": described}
         )
     return lines
 
@@ -257,9 +252,7 @@ def employee_set_reporting_override(
         locked = Employee.objects.select_for_update().get(pk=employee.pk)
         if locked.version != expected_version:
             raise ServiceError(
-                _(
-                    "Data pegawai ini baru saja diubah orang lain. Muat ulang halaman, lalu periksa sebelum menyimpan."
-                )
+                _("Data pegawai ini baru saja diubah orang lain. Muat ulang halaman, lalu periksa sebelum menyimpan.")
             )
         if penilai is not None and penilai.pk == locked.pk:
             raise ServiceError(_("Pegawai tidak dapat menjadi pejabat penilai bagi dirinya sendiri."))
@@ -324,16 +317,12 @@ def roster_import(
     except _Rollback:
         pass
     except ServiceError as err:
-        result.errors.append(
-            ImportIssue(row=0, column="NIP_ATASAN", code="reporting_cycle", message=str(err))
-        )
+        result.errors.append(ImportIssue(row=0, column="NIP_ATASAN", code="reporting_cycle", message=str(err)))
     result.ok = not result.errors
     return result
 
 
-def _apply_rows(
-    *, actor, rows: list[CleanRow], result: ImportResult, filename: str, report: Progress
-) -> None:
+def _apply_rows(*, actor, rows: list[CleanRow], result: ImportResult, filename: str, report: Progress) -> None:
     report("save", 0, len(rows))
     by_nip = {r.nip: r for r in rows}
     # Supervisors must exist in the file or in the roster already.
@@ -360,9 +349,7 @@ def _apply_rows(
         return
 
     units, new_units = _ensure_units(r.unit_path for r in rows)
-    positions = {
-        (p.unit_id, p.name): p for p in Position.objects.filter(unit_id__in={u.pk for u in units.values()})
-    }
+    positions = {(p.unit_id, p.name): p for p in Position.objects.filter(unit_id__in={u.pk for u in units.values()})}
     new_positions, changed_positions = [], []
     for (path, name), (kind, grade, _row) in kinds.items():
         unit = units[path]
@@ -519,21 +506,22 @@ def _ensure_user_accounts(created: list[Employee], updated: list[Employee]) -> N
 # Roster import jobs (the page and the API): upload, check in the background, confirm, apply.
 
 
+def upload_too_large_message() -> str:
+    return _("Berkas terlalu besar. Batasnya %(mb)s MB; pecah daftar menjadi beberapa berkas.") % {
+        "mb": settings.ROSTER_UPLOAD_MAX_BYTES // (1024 * 1024)
+    }
+
+
 def roster_import_start(*, actor, filename: str, chunks) -> RosterImport:
     """Keep the uploaded file privately and queue its check. Refuses files over the size limit."""
     from org.tasks import ROSTER_KIND, roster_import_check
 
     stored = store_private(ROSTER_KIND, chunks, max_bytes=settings.ROSTER_UPLOAD_MAX_BYTES)
     if stored is None:
-        raise ServiceError(
-            _("Berkas terlalu besar. Batasnya %(mb)s MB; pecah daftar menjadi beberapa berkas.")
-            % {"mb": settings.ROSTER_UPLOAD_MAX_BYTES // (1024 * 1024)}
-        )
+        raise ServiceError(upload_too_large_message())
     name, size = stored
     with transaction.atomic():
-        job = RosterImport.objects.create(
-            created_by=actor, filename=filename[:255], stored_name=name, size=size
-        )
+        job = RosterImport.objects.create(created_by=actor, filename=filename[:255], stored_name=name, size=size)
         event_record(actor=actor, action="org.roster_import.upload", obj=job, changes={"size": size})
         transaction.on_commit(lambda: roster_import_check.enqueue(str(job.pk)))
     return job

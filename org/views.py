@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -5,10 +6,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_export_roster, can_import_roster, can_manage_reporting
 from audit.selectors import events_visible_to
+from core.uploads import SizeLimitUploadHandler
 from org import selectors
 from org.exports import roster_rows
 from org.forms import ReportingOverrideForm, RosterUploadForm
@@ -19,6 +22,7 @@ from org.services import (
     employee_set_reporting_override,
     roster_import_confirm,
     roster_import_start,
+    upload_too_large_message,
 )
 
 
@@ -42,9 +46,7 @@ def employee_detail(request, pk: int):
             request.POST or None,
             initial={
                 "penilai": employee.penilai_override.nip if employee.penilai_override else "",
-                "atasan_penilai": employee.atasan_penilai_override.nip
-                if employee.atasan_penilai_override
-                else "",
+                "atasan_penilai": employee.atasan_penilai_override.nip if employee.atasan_penilai_override else "",
                 "version": employee.version,
             },
         )
@@ -74,12 +76,25 @@ def employee_detail(request, pk: int):
     )
 
 
+@csrf_exempt
 @login_required
 def import_upload(request):
+    # The size guard must be in place before the body is read, so CSRF is checked after it.
+    guard = SizeLimitUploadHandler(request, limit=settings.ROSTER_UPLOAD_MAX_BYTES)
+    request.upload_handlers.insert(0, guard)
+    return _import_upload(request, guard)
+
+
+@csrf_protect
+def _import_upload(request, guard):
     if not can_import_roster(request.user):
         raise Http404
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if guard.exceeded:
+        form = RosterUploadForm(data={})
+        form.full_clean()
+        form.errors["file"] = form.error_class([upload_too_large_message()])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = roster_import_start(actor=request.user, filename=upload.name, chunks=upload.chunks())

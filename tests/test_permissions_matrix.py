@@ -20,8 +20,11 @@ PAGES = [
     ("tree", lambda city: reverse("org:tree"), ALL),
     ("unit", lambda city: reverse("org:unit", args=[city.employees["pegawai"].unit_id]), ALL),
     # The pegawai's profile: self, the line above, the heads above, office-wide readers.
-    ("profile of pegawai", _employee_page("pegawai"),
-     {"pegawai", "penilai", "atasan", "kadis", "pimpinan", "admin", "auditor"}),
+    (
+        "profile of pegawai",
+        _employee_page("pegawai"),
+        {"pegawai", "penilai", "atasan", "kadis", "pimpinan", "admin", "auditor"},
+    ),
     # The head of a dinas: self and office-wide readers only (the Kepala Daerah appraises them).
     ("profile of kadis", _employee_page("kadis"), {"kadis", "pimpinan", "admin", "auditor"}),
     ("profile of lain", _employee_page("lain"), {"lain", "pimpinan", "admin", "auditor"}),

@@ -22,9 +22,7 @@ class Command(BaseCommand):
         def progress(stage: str, done: int, total: int) -> None:
             step = 5000
             if stage != last["stage"] or done // step != last["shown"] // step or (total and done == total):
-                label = {"read": _("membaca"), "validate": _("memeriksa"), "save": _("menyimpan")}.get(
-                    stage, stage
-                )
+                label = {"read": _("membaca"), "validate": _("memeriksa"), "save": _("menyimpan")}.get(stage, stage)
                 suffix = f"/{total}" if total else ""
                 self.stderr.write(f"  {label}: {done}{suffix}")
                 last["stage"], last["shown"] = stage, done
@@ -45,9 +43,7 @@ class Command(BaseCommand):
                     _("Kesalahan, %(where)s, %(column)s: %(message)s")
                     % {"where": where, "column": error.column or "-", "message": error.message}
                 )
-            raise CommandError(
-                _("%(n)s kesalahan ditemukan; tidak ada yang disimpan.") % {"n": len(result.errors)}
-            )
+            raise CommandError(_("%(n)s kesalahan ditemukan; tidak ada yang disimpan.") % {"n": len(result.errors)})
         s = result.summary
         if dry_run:
             self.stdout.write(

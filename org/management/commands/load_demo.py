@@ -64,9 +64,7 @@ class Command(BaseCommand):
             for role in roles:
                 RoleGrant.objects.get_or_create(user=user, role=role)
             if created:
-                event_record(
-                    actor=None, action="accounts.demo_user.create", obj=user, changes={"roles": roles}
-                )
+                event_record(actor=None, action="accounts.demo_user.create", obj=user, changes={"roles": roles})
         accounts = [
             (_("Admin BKPSDM"), "admin", ""),
             (_("Auditor"), "auditor", ""),
@@ -77,22 +75,19 @@ class Command(BaseCommand):
             RoleGrant.objects.get_or_create(user=sekda.user, role=Role.PIMPINAN)
             accounts.append((_("Pimpinan (Sekda)"), sekda.nip, sekda.email))
         # A pelaksana in Kominfo with a full line above them: pegawai, penilai, atasan penilai.
-        staff = (
+        candidates = (
             Employee.objects.filter(
                 is_active=True,
-                position__kind="PELAKSANA",
-                unit__name__startswith="Seksi Aplikasi",
+                position__kind__in=["PELAKSANA", "FUNGSIONAL"],
                 penilai__isnull=False,
                 atasan_penilai__isnull=False,
             )
             .select_related("penilai", "atasan_penilai")
             .order_by("nip")
-            .first()
         )
+        staff = candidates.filter(unit__name__startswith="Seksi Aplikasi").first() or candidates.first()
         if staff is not None:
             accounts.append((_("Pegawai"), staff.nip, staff.email))
             accounts.append((_("Pejabat penilai"), staff.penilai.nip, staff.penilai.email))
-            accounts.append(
-                (_("Atasan pejabat penilai"), staff.atasan_penilai.nip, staff.atasan_penilai.email)
-            )
+            accounts.append((_("Atasan pejabat penilai"), staff.atasan_penilai.nip, staff.atasan_penilai.email))
         return accounts
