@@ -72,8 +72,8 @@ format: setup-dev
 	$(BIN)/ruff check --fix .
 
 messages: setup-dev
-	$(BIN)/terang makemessages -l en --ignore=.venv --ignore=var --no-obsolete
-	$(BIN)/terang compilemessages --ignore=.venv
+	DJANGO_DEBUG=true $(BIN)/terang makemessages -l en --ignore=.venv --ignore=var --ignore=bench --no-obsolete --add-location=file
+	DJANGO_DEBUG=true $(BIN)/terang compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var

@@ -9,6 +9,9 @@ from django.http import Http404
 from accounts.permissions import can_view_employee, employee_scope_q
 from org.models import Employee, Position, RosterImport, Unit
 
+# Posts whose pejabat penilai is the Kepala Daerah (domain.md §1): no penilai on the roster is expected.
+KEPALA_DAERAH_APPRAISES = ["JPT_PRATAMA", "JPT_MADYA", "JPT_UTAMA"]
+
 
 @dataclass
 class TreeNode:
@@ -119,6 +122,18 @@ def employees_visible_to(*, user) -> QuerySet[Employee]:
     qs = Employee.objects.select_related("unit", "position", "penilai", "atasan_penilai")
     scope = employee_scope_q(user)
     return qs if scope is None else qs.filter(scope)
+
+
+def employees_search(*, user, q: str = "", without_penilai: bool = False) -> QuerySet[Employee]:
+    """Active employees the user may see, by name or NIP (spaces in a NIP ignored)."""
+    qs = employees_visible_to(user=user).filter(is_active=True)
+    q = q.strip()
+    if q:
+        compact = "".join(q.split())
+        qs = qs.filter(nip__startswith=compact) if compact.isdigit() else qs.filter(name__icontains=q)
+    if without_penilai:
+        qs = qs.filter(penilai__isnull=True).exclude(position__kind__in=KEPALA_DAERAH_APPRAISES)
+    return qs.order_by("name", "nip")
 
 
 def employee_team(*, employee: Employee) -> QuerySet[Employee]:

@@ -184,44 +184,62 @@ def _cycle_issues(people: dict[int, chain.Person], lines) -> list[list[int]]:
     return chain.find_cycles({pid: lines[pid][0] for pid in people})
 
 
+def _lines_apply() -> tuple[dict[int, tuple[tuple, tuple]], list[str], dict[int, str]]:
+    """Recompute and store every reporting line; returns {id: (old, new)} for those that changed.
+
+    Writes one UPDATE per distinct (penilai, atasan) pair, a few thousand at most even for a
+    province, instead of one CASE branch per employee.
+    """
+    people, units, multi_head_units = _chain_inputs()
+    lines = resolve_and_check(people, units)
+    current = {}
+    nips = {}
+    for e in Employee.objects.filter(is_active=True).values("id", "nip", "penilai_id", "atasan_penilai_id"):
+        current[e["id"]] = (e["penilai_id"], e["atasan_penilai_id"])
+        nips[e["id"]] = e["nip"]
+    changes = {pid: (current.get(pid, (None, None)), line) for pid, line in lines.items() if current.get(pid) != line}
+    groups: dict[tuple, list[int]] = {}
+    for pid, (_old, new) in changes.items():
+        groups.setdefault(new, []).append(pid)
+    for (first, second), ids in groups.items():
+        for start in range(0, len(ids), 900):
+            Employee.objects.filter(pk__in=ids[start : start + 900]).update(penilai_id=first, atasan_penilai_id=second)
+    # Someone who left keeps no live reporting line.
+    Employee.objects.filter(is_active=False).exclude(penilai__isnull=True, atasan_penilai__isnull=True).update(
+        penilai=None, atasan_penilai=None
+    )
+    return changes, multi_head_units, nips
+
+
+def _line_event(pid: int, old: tuple, new: tuple, reason: str, nips: dict[int, str]) -> EventData:
+    """One event per changed line, naming people by NIP (None: the Kepala Daerah)."""
+    changes = {
+        name: {"old": nips.get(before), "new": nips.get(after)}
+        for name, before, after in (("penilai", old[0], new[0]), ("atasan_penilai", old[1], new[1]))
+        if before != after
+    }
+    return EventData(
+        action="org.reporting_line.change",
+        object_type="org.employee",
+        object_id=str(pid),
+        object_repr=nips.get(pid, ""),
+        changes=changes,
+        reason=reason,
+        subject_employee_id=pid,
+    )
+
+
 def reporting_lines_rebuild(*, actor, reason: str = "") -> dict[str, Any]:
     """Recompute every active employee's penilai and atasan penilai and store the changes.
 
     Refuses (ServiceError) when the overrides form a cycle, so the caller's transaction rolls back.
     """
     with transaction.atomic():
-        people, units, multi_head_units = _chain_inputs()
-        lines = resolve_and_check(people, units)
-        current = {
-            e["id"]: (e["penilai_id"], e["atasan_penilai_id"])
-            for e in Employee.objects.filter(is_active=True).values("id", "penilai_id", "atasan_penilai_id")
-        }
-        changed = [pid for pid, line in lines.items() if current.get(pid) != line]
-        objs = []
-        events = []
-        for pid in changed:
-            first, second = lines[pid]
-            objs.append(Employee(id=pid, penilai_id=first, atasan_penilai_id=second))
-            old = current.get(pid, (None, None))
-            events.append(
-                EventData(
-                    action="org.reporting_line.change",
-                    object_type="org.employee",
-                    object_id=str(pid),
-                    changes={
-                        "penilai_id": {"old": old[0], "new": first},
-                        "atasan_penilai_id": {"old": old[1], "new": second},
-                    },
-                    reason=reason,
-                    subject_employee_id=pid,
-                )
-            )
-        Employee.objects.bulk_update(objs, ["penilai", "atasan_penilai"], batch_size=2000)
-        # Someone who left keeps no live reporting line.
-        inactive = Employee.objects.filter(is_active=False).exclude(penilai__isnull=True, atasan_penilai__isnull=True)
-        inactive.update(penilai=None, atasan_penilai=None)
-        events_record(actor=actor, events=events)
-        return {"changed": len(changed), "units_with_several_heads": multi_head_units}
+        changes, multi_head_units, nips = _lines_apply()
+        events_record(
+            actor=actor, events=[_line_event(pid, old, new, reason, nips) for pid, (old, new) in changes.items()]
+        )
+        return {"changed": len(changes), "units_with_several_heads": multi_head_units}
 
 
 def resolve_and_check(people, units):
@@ -409,22 +427,34 @@ def _apply_rows(*, actor, rows: list[CleanRow], result: ImportResult, filename: 
         )
     Employee.objects.bulk_create(to_create, batch_size=2000)
     Employee.objects.bulk_update(to_update, [*EMPLOYEE_FIELDS, "version"], batch_size=2000)
+    report("save", len(rows) // 2, len(rows))
+
+    _apply_supervisors(rows, events)
+    _ensure_user_accounts(to_create, to_update)
+    line_changes, multi_head_units, nips = _lines_apply()
+    created_ids = {emp.pk for emp in to_create}
     for emp in to_create:
+        # A new person's first reporting line is part of their creation event.
+        _old, (first, second) = line_changes.get(emp.pk, ((None, None), (None, None)))
         events.append(
             EventData(
                 action="org.employee.create",
                 object_type="org.employee",
                 object_id=str(emp.pk),
                 object_repr=emp.nip,
-                changes={"nip": {"old": None, "new": emp.nip}},
+                changes={
+                    "nip": emp.nip,
+                    **{f: getattr(emp, f) for f in EMPLOYEE_FIELDS},
+                    "penilai": nips.get(first),
+                    "atasan_penilai": nips.get(second),
+                },
                 reason=filename,
                 subject_employee_id=emp.pk,
             )
         )
-    report("save", len(rows) // 2, len(rows))
-
-    _apply_supervisors(rows, events)
-    _ensure_user_accounts(to_create, to_update)
+    events.extend(
+        _line_event(pid, old, new, filename, nips) for pid, (old, new) in line_changes.items() if pid not in created_ids
+    )
     events.append(
         EventData(
             action="org.roster.import",
@@ -434,8 +464,7 @@ def _apply_rows(*, actor, rows: list[CleanRow], result: ImportResult, filename: 
         )
     )
     events_record(actor=actor, events=events)
-    lines = reporting_lines_rebuild(actor=actor, reason=filename)
-    for unit_name in lines["units_with_several_heads"]:
+    for unit_name in multi_head_units:
         result.warnings.append(_issue(0, "JABATAN", "unit_several_heads", {"unit": unit_name}))
     result.summary = {
         "created": len(to_create),
@@ -443,7 +472,7 @@ def _apply_rows(*, actor, rows: list[CleanRow], result: ImportResult, filename: 
         "unchanged": unchanged,
         "units_created": len(new_units),
         "positions_created": len(new_positions),
-        "reporting_lines_changed": lines["changed"],
+        "reporting_lines_changed": len(line_changes) - len(created_ids & line_changes.keys()),
     }
     report("save", len(rows), len(rows))
 

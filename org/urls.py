@@ -7,6 +7,7 @@ app_name = "org"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("unit/<int:pk>/", views.unit_detail, name="unit"),
+    path("pegawai/", views.employee_list, name="employees"),
     path("pegawai/<int:pk>/", views.employee_detail, name="employee"),
     path("impor/", views.import_upload, name="import"),
     path("impor/templat.xlsx", views.import_template, name="import_template"),

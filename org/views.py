@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -35,6 +36,18 @@ def tree(request):
 def unit_detail(request, pk: int):
     page = selectors.unit_page(user=request.user, unit_id=pk)
     return TemplateResponse(request, "org/unit.html", {"page": page})
+
+
+@login_required
+def employee_list(request):
+    q = request.GET.get("q", "")
+    without_penilai = request.GET.get("tanpa_penilai") == "1"
+    page = Paginator(selectors.employees_search(user=request.user, q=q, without_penilai=without_penilai), 50)
+    return TemplateResponse(
+        request,
+        "org/employee_list.html",
+        {"page": page.get_page(request.GET.get("hal")), "q": q, "without_penilai": without_penilai},
+    )
 
 
 @login_required

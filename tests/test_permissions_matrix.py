@@ -28,6 +28,7 @@ PAGES = [
     # The head of a dinas: self and office-wide readers only (the Kepala Daerah appraises them).
     ("profile of kadis", _employee_page("kadis"), {"kadis", "pimpinan", "admin", "auditor"}),
     ("profile of lain", _employee_page("lain"), {"lain", "pimpinan", "admin", "auditor"}),
+    ("employee list", lambda city: reverse("org:employees"), ALL),
     ("import", lambda city: reverse("org:import"), {"admin"}),
     ("export", lambda city: reverse("org:export"), {"admin", "auditor"}),
     ("import template", lambda city: reverse("org:import_template"), ALL),
@@ -59,6 +60,29 @@ def test_unit_page_links_only_to_profiles_the_viewer_may_open(city, login):
     assert "Pegawai Empat" in html  # names and posts are open to every ASN
     assert reverse("org:employee", args=[city.employees["pegawai"].pk]) not in html
     assert city.employees["pegawai"].nip not in html  # the NIP carries a birth date: never on the open list
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("pegawai", {"pegawai"}),
+        ("penilai", {"penilai", "pegawai", "pppk"}),
+        ("kadis", {"kadis", "atasan", "penilai", "pegawai", "pppk"}),
+        ("lain", {"lain"}),
+        ("outsider", set()),
+        ("admin", {"kadis", "atasan", "penilai", "pegawai", "pppk", "kadis_lain", "lain"}),
+    ],
+)
+def test_employee_list_shows_exactly_the_people_in_scope(city, login, role, expected):
+    html = login(city.user(role)).get(reverse("org:employees")).content.decode()
+    shown = {key for key, e in city.employees.items() if e.nip in html}
+    assert shown == expected
+
+
+def test_employee_list_finds_by_nip_with_spaces(city, login):
+    html = login(city.user("admin")).get(reverse("org:employees"), {"q": "19900404 2015"}).content.decode()
+    assert "Pegawai Empat" in html
+    assert "Kabid Dua" not in html
 
 
 def test_audit_trail_shows_an_employee_only_events_about_themselves(city, login):
