@@ -5,7 +5,6 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-export DJANGO_SETTINGS_MODULE ?= terang.settings
 
 .PHONY: run test bench lint format messages setup setup-dev browser clean worker
 
@@ -58,7 +57,7 @@ browser:
 
 test: setup-dev browser
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest --ds=terang.test_settings -n 2 --dist loadgroup
 
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
