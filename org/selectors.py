@@ -13,6 +13,11 @@ from org.models import Employee, Position, RosterImport, Unit
 KEPALA_DAERAH_APPRAISES = ["JPT_PRATAMA", "JPT_MADYA", "JPT_UTAMA"]
 
 
+def _appraised_by_kepala_daerah() -> Q:
+    """JPT posts and the heads of perangkat daerah (a Camat, say): the Kepala Daerah appraises them."""
+    return Q(position__kind__in=KEPALA_DAERAH_APPRAISES) | Q(position__is_head=True, unit__depth__lte=1)
+
+
 @dataclass
 class TreeNode:
     unit: Unit
@@ -132,7 +137,7 @@ def employees_search(*, user, q: str = "", without_penilai: bool = False) -> Que
         compact = "".join(q.split())
         qs = qs.filter(nip__startswith=compact) if compact.isdigit() else qs.filter(name__icontains=q)
     if without_penilai:
-        qs = qs.filter(penilai__isnull=True).exclude(position__kind__in=KEPALA_DAERAH_APPRAISES)
+        qs = qs.filter(penilai__isnull=True).exclude(_appraised_by_kepala_daerah())
     return qs.order_by("name", "nip")
 
 
