@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench lint format messages setup setup-dev browser clean worker
+.PHONY: run test bench lint format messages setup setup-dev syslibs browser clean worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,19 @@ $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.dev-installed
 	$(BIN)/pip install --quiet -r requirements/bench.txt
 	touch $@
 
-setup: $(VENV)/.base-installed
-setup-dev: $(VENV)/.dev-installed
+setup: $(VENV)/.base-installed syslibs
+setup-dev: $(VENV)/.dev-installed syslibs
+
+# WeasyPrint (PDF documents) needs Pango; install Debian's when missing and allowed.
+syslibs:
+	@if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' && ldconfig -p | grep -q 'libpangoft2-1.0.so'; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	  echo "Memasang Pango (Debian) untuk dokumen PDF..."; \
+	  (apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || \
+	   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null)); \
+	else \
+	  echo "Dokumen PDF butuh Pango: jalankan 'sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0'."; \
+	fi
 
 var:
 	mkdir -p var

@@ -182,3 +182,83 @@ def login(client):
         return client
 
     return _login
+
+
+# ---------------------------------------------------------------------------------------------
+# The performance cycle: a period, and an agreed SKP for `pegawai` (appraised by `penilai`).
+
+
+@dataclass
+class Cycle:
+    city: City
+    period: object
+    skp: object
+    utama: object
+    tambahan: object
+    quant: object
+    qual: object
+
+    def slices(self):
+        return list(self.period.slices.order_by("start"))
+
+    def to_status(self, status: str):
+        from performance.services import period_set_status
+
+        self.period = period_set_status(actor=self.city.user("admin"), period=self.period, status=status)
+        self.skp.refresh_from_db()
+        return self.period
+
+
+def make_period(admin, year: int = 2026, scheme: str = "TRIWULAN"):
+    from datetime import date
+
+    from performance.services import period_create
+
+    return period_create(
+        actor=admin,
+        year=year,
+        name=f"Kinerja {year}",
+        scheme=scheme,
+        planning_opens=date(year, 1, 1),
+        planning_closes=date(year, 1, 31),
+        evaluation_opens=date(year, 12, 1),
+        evaluation_closes=date(year + 1, 1, 31),
+    )
+
+
+def make_agreed_skp(city: City, period, who: str = "pegawai", appraiser: str = "penilai"):
+    from performance import services as s
+
+    employee = city.employees[who]
+    user = city.user(who)
+    skp = s.skp_start(actor=user, period=period, employee=employee)
+    utama = s.rhk_save(actor=user, skp=skp, text="Layanan aplikasi daerah berjalan andal", kind="UTAMA")
+    quant = s.indicator_save(
+        actor=user,
+        rhk=utama,
+        text="Jumlah aplikasi yang dipelihara",
+        aspect="KUANTITAS",
+        kind="KUANTITATIF",
+        target_value="10",
+        target_unit="aplikasi",
+    )
+    tambahan = s.rhk_save(actor=user, skp=skp, text="Pendampingan literasi digital", kind="TAMBAHAN")
+    qual = s.indicator_save(
+        actor=user,
+        rhk=tambahan,
+        text="Kualitas materi pendampingan",
+        aspect="KUALITAS",
+        kind="KUALITATIF",
+        target_text="Materi disetujui kepala bidang tanpa revisi besar",
+    )
+    skp.refresh_from_db()
+    skp = s.skp_submit(actor=user, skp=skp)
+    skp = s.skp_review(actor=city.user(appraiser), skp=skp, agree=True)
+    return skp, utama, tambahan, quant, qual
+
+
+@pytest.fixture
+def cycle(city) -> Cycle:
+    period = make_period(city.user("admin"))
+    skp, utama, tambahan, quant, qual = make_agreed_skp(city, period)
+    return Cycle(city=city, period=period, skp=skp, utama=utama, tambahan=tambahan, quant=quant, qual=qual)

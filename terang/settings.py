@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "audit",
     "org",
     "fairness",
+    "performance",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,7 @@ STORAGES = {
 PRIVATE_STORAGE_DIR = Path(os.environ.get("TERANG_PRIVATE_DIR", VAR_DIR / "private"))
 MEDIA_ROOT = PRIVATE_STORAGE_DIR
 ROSTER_UPLOAD_MAX_BYTES = int(os.environ.get("TERANG_ROSTER_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_UPLOAD_MAX_BYTES = int(os.environ.get("TERANG_EVIDENCE_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("akun/", include("accounts.urls")),
     path("organisasi/", include("org.urls")),
     path("audit/", include("audit.urls")),
+    path("kinerja/", include("performance.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
