@@ -5,6 +5,21 @@ from django.forms.models import model_to_dict
 
 from audit.services import diff, event_record
 
+# Never copied into the (undeletable) audit log, even as hashes.
+SECRET_FIELDS = frozenset({"password", "token_hash", "key", "secret"})
+
+
+def _plain(data: dict) -> dict:
+    return {k: ("[disembunyikan]" if k in SECRET_FIELDS else str(v)) for k, v in data.items()}
+
+
+def _masked_diff(before: dict, after: dict) -> dict:
+    """What changed, saying that a secret changed without copying it."""
+    changes = diff({k: str(v) for k, v in before.items()}, {k: str(v) for k, v in after.items()})
+    for key in SECRET_FIELDS & set(changes):
+        changes[key] = {"old": "[disembunyikan]" if before.get(key) else "", "new": "[diubah]"}
+    return changes
+
 
 class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
@@ -15,7 +30,7 @@ class AuditedAdmin(admin.ModelAdmin):
             actor=request.user,
             action=f"admin.{obj._meta.label_lower}.{'change' if change else 'add'}",
             obj=obj,
-            changes=diff({k: str(v) for k, v in before.items()}, {k: str(v) for k, v in after.items()}),
+            changes=_masked_diff(before, after),
             reason="admin",
         )
 
@@ -39,7 +54,7 @@ class AuditedAdmin(admin.ModelAdmin):
                 actor=request.user,
                 action=f"admin.{obj._meta.label_lower}.{'add' if adding else 'change'}",
                 obj=obj,
-                changes={k: str(v) for k, v in model_to_dict(obj).items()},
+                changes=_plain(model_to_dict(obj)),
                 reason="admin",
             )
         formset.save_m2m()

@@ -167,10 +167,9 @@ def roster_import_get_for(*, user, pk) -> RosterImport:
 
 def org_health() -> dict[str, int]:
     """Counts an HR officer acts on: people without an appraiser, units without a head."""
+    # The same filter as the employee list's "tanpa penilai", so the count and its link agree.
     no_penilai = (
-        Employee.objects.filter(is_active=True, penilai__isnull=True)
-        .exclude(position__kind__in=["JPT_PRATAMA", "JPT_MADYA", "JPT_UTAMA"])
-        .count()
+        Employee.objects.filter(is_active=True, penilai__isnull=True).exclude(_appraised_by_kepala_daerah()).count()
     )
     headless = Unit.objects.filter(depth__gt=0).exclude(positions__is_head=True).count()
     no_email = Employee.objects.filter(is_active=True, email="").count()

@@ -215,6 +215,8 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not (DEBUG or TESTING))
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not (DEBUG or TESTING))
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if (DEBUG or TESTING) else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preload is on by default in production (check --deploy asks for it); an office that is not ready
+# to commit its domain to browsers' HTTPS-only list sets SECURE_HSTS_PRELOAD=false.
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not (DEBUG or TESTING))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -223,6 +225,12 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 if envbool("USE_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load-balancer probes may call /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Behind N reverse proxies, the client's address is the N-th from the right of X-Forwarded-For
+# (the login lockout counts failures per address and NIP).
+TERANG_PROXY_COUNT = int(os.environ.get("TERANG_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 
 LOGGING = {
     "version": 1,

@@ -67,3 +67,23 @@ def test_password_reset_does_not_reveal_unknown_addresses(city, client):
     response = client.post(reverse("accounts:password_reset"), {"email": "tidak.ada@contoh.example"})
     assert response.status_code == 302
     assert len(mail.outbox) == 0
+
+
+def test_admin_saves_never_copy_password_hashes_into_the_audit_log(city, rf):
+    from django.contrib.admin.sites import site
+
+    from accounts.models import User
+    from audit.models import Event
+
+    request = rf.post("/admin/accounts/user/add/")
+    request.user = city.user("admin")
+    model_admin = site._registry[User]
+    user = User(username="petugas2")
+    user.set_password("sandi-panjang-2026!")
+    model_admin.save_model(request, user, form=None, change=False)
+    user.set_password("sandi-baru-2026!")
+    model_admin.save_model(request, user, form=None, change=True)
+    events = list(Event.objects.filter(object_type="accounts.user", object_id=str(user.pk)).order_by("seq"))
+    assert [e.action for e in events] == ["admin.accounts.user.add", "admin.accounts.user.change"]
+    assert all("argon2" not in str(e.changes) for e in events)
+    assert events[1].changes["password"] == {"old": "[disembunyikan]", "new": "[diubah]"}

@@ -311,3 +311,40 @@ def test_realisation_only_on_agreed_skp_while_the_period_runs(cycle, city):
         s.realisation_save(actor=city.user("pegawai"), indicator=cycle.quant, slice=tw[0], value="-1")
     with pytest.raises(s.ServiceError):
         s.realisation_save(actor=city.user("penilai"), indicator=cycle.quant, slice=tw[0], value="5")
+
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def test_evidence_file_is_checked_by_content_and_kept_privately(cycle, city, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from core.files import read_private
+
+    settings.PRIVATE_STORAGE_DIR = tmp_path
+    cycle.to_status(PeriodStatus.DOING)
+    pegawai = city.user("pegawai")
+    real = s.realisation_save(actor=pegawai, indicator=cycle.quant, slice=cycle.slices()[0], value="2")
+    token = uuid.uuid4()
+    ev = s.evidence_add_file(
+        actor=pegawai, realisation=real, upload=SimpleUploadedFile("laporan.pdf", PDF), client_token=token
+    )
+    again = s.evidence_add_file(
+        actor=pegawai, realisation=real, upload=SimpleUploadedFile("laporan.pdf", PDF), client_token=token
+    )
+    assert ev.pk == again.pk and ev.content_type == "application/pdf"
+    assert read_private("evidence", ev.stored_name) == PDF
+    assert len(list((tmp_path / "evidence").iterdir())) == 1
+    exe = SimpleUploadedFile("bukti.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    with pytest.raises(s.ServiceError) as refused:
+        s.evidence_add_file(actor=pegawai, realisation=real, upload=exe)
+    assert "berisi program yang dapat dijalankan" in str(refused.value)
+    assert len(list((tmp_path / "evidence").iterdir())) == 1  # nothing half-saved
+    with pytest.raises(s.ServiceError):
+        s.evidence_add_file(actor=city.user("penilai"), realisation=real, upload=SimpleUploadedFile("a.pdf", PDF))
+    removed = s.evidence_remove(actor=pegawai, evidence=ev, reason="salah unggah")
+    assert removed.removed_at is not None
+    assert Event.objects.filter(action="performance.evidence.remove", object_id=str(ev.pk)).exists()
