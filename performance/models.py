@@ -417,6 +417,8 @@ class Evaluation(models.Model):
     finalised_at = models.DateTimeField(null=True, blank=True)
     published_on = models.DateField(null=True, blank=True)
     changed_by_objection = models.BooleanField(default=False)
+    # Set when a calibration committee changed the rating (fairness.CalibrationDecision keeps both).
+    changed_by_calibration = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

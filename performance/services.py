@@ -1360,3 +1360,40 @@ def objection_decide(
             f"/kinerja/keberatan/{locked.pk}/",
         )
     return locked
+
+
+def evaluation_calibrate(
+    *, actor, evaluation: Evaluation, work_level: str, behaviour_level: str, reason: str
+) -> tuple[dict[str, Any], Evaluation]:
+    """A calibration committee's adjustment, before publication. Returns (the original state, the evaluation).
+
+    The caller (fairness calibration) keeps the original beside the decision; the employee sees both.
+    """
+    if not perm.can_finalise(actor):
+        raise _denied()
+    if not reason.strip():
+        raise ServiceError(_("Tuliskan alasan keputusan kalibrasi."))
+    if work_level not in rules.Level.__members__ or behaviour_level not in rules.Level.__members__:
+        raise ServiceError(_("Pilih penilaian hasil kerja dan perilaku kerja."))
+    with transaction.atomic():
+        locked = Evaluation.objects.select_for_update().select_related("skp__employee__position").get(pk=evaluation.pk)
+        if locked.status not in (EvaluationStatus.RATED, EvaluationStatus.FINAL):
+            raise ServiceError(_("Kalibrasi hanya untuk penilaian yang sudah diberikan dan belum diumumkan."))
+        before = _evaluation_state(locked)
+        locked.work_level = work_level
+        locked.behaviour_level = behaviour_level
+        locked.predikat = rules.predikat(rules.Level(work_level), rules.Level(behaviour_level)).value
+        locked.changed_by_calibration = before != _evaluation_state(locked) or locked.changed_by_calibration
+        locked.version += 1
+        locked.save()
+        if locked.status == EvaluationStatus.FINAL:
+            _follow_ups([locked])
+        event_record(
+            actor=actor,
+            action="performance.evaluation.calibrate",
+            obj=locked,
+            changes=diff(before, _evaluation_state(locked)),
+            reason=reason.strip(),
+            subject_employee_id=locked.skp.employee_id,
+        )
+    return before, locked

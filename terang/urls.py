@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisasi/", include("org.urls")),
     path("audit/", include("audit.urls")),
     path("kinerja/", include("performance.urls")),
+    path("keadilan/", include("fairness.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

@@ -1,0 +1,5 @@
+"""Fairness pages under /keadilan/: rater reports, analyses, conflicts of interest, calibration."""
+
+app_name = "fairness"
+
+urlpatterns: list = []
