@@ -22,7 +22,9 @@ from org.models import Employee, Unit
 from performance import permissions as perm
 from performance import rules
 from performance.models import (
+    Aspect,
     CreditAward,
+    Direction,
     Evaluation,
     EvaluationStatus,
     Evidence,
@@ -428,6 +430,8 @@ def indicator_save(
         value = None
     else:
         raise ServiceError(_("Cara ukur indikator tidak dikenal."))
+    if aspect not in Aspect.values or direction not in Direction.values:
+        raise ServiceError(_("Aspek atau arah indikator tidak dikenal."))
     with transaction.atomic():
         locked = _lock_skp_for_edit(actor, rhk.skp, expected_version)
         owner = Rhk.objects.get(pk=rhk.pk, skp=locked)
@@ -557,6 +561,8 @@ def skp_submit(*, actor, skp: Skp, expected_version: int | None = None) -> Skp:
             return locked  # a second click
         if locked.status == SkpStatus.AGREED:
             raise ServiceError(_("SKP ini sudah disetujui."))
+        if locked.period.status not in (PeriodStatus.PLANNING, PeriodStatus.DOING):
+            raise ServiceError(_("Pengajuan SKP untuk periode ini sudah ditutup."))
         _check_version(locked, expected_version)
         rhks = list(locked.rhks.prefetch_related("indicators"))
         if not any(r.kind == RhkKind.UTAMA for r in rhks):

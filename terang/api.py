@@ -28,7 +28,8 @@ class UserSessionAuth(SessionAuth):
 api = NinjaAPI(
     title="Terang API",
     version="1",
-    description="API Terang: organisasi, pegawai, dan impor daftar pegawai. "
+    description="API Terang: organisasi, pegawai, impor daftar pegawai, "
+    "dan siklus kinerja (SKP, realisasi, penilaian, hasil). "
     "Autentikasi: sesi peramban atau token Bearer.",
     auth=[TokenAuth(), UserSessionAuth()],
     urls_namespace="api",
@@ -41,3 +42,4 @@ def not_found(request, exc):
 
 
 api.add_router("/", "org.api.router")
+api.add_router("/kinerja/", "performance.api.router")
