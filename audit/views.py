@@ -4,6 +4,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from accounts.permissions import can_read_full_audit, can_verify_audit
+from audit.messages import chain_broken, chain_intact
 from audit.selectors import audit_chain_verify, events_visible_to
 
 
@@ -33,4 +34,5 @@ def verify(request):
     if not can_verify_audit(request.user):
         raise Http404
     checked, brk = audit_chain_verify()
-    return TemplateResponse(request, "audit/verify.html", {"checked": checked, "break": brk})
+    message = chain_intact(checked) if brk is None else chain_broken(checked, brk)
+    return TemplateResponse(request, "audit/verify.html", {"checked": checked, "break": brk, "message": message})

@@ -32,12 +32,15 @@ class ReportingOverrideForm(forms.Form):
     penilai = NipField(
         label=_("NIP pejabat penilai"),
         required=False,
-        help_text=_("Kosongkan untuk memakai rantai bawaan menurut jabatan."),
+        help_text=_("Kosongkan untuk memakai pejabat penilai menurut jabatan (rantai bawaan)."),
     )
     atasan_penilai = NipField(
         label=_("NIP atasan pejabat penilai"),
         required=False,
-        help_text=_("Kosongkan untuk memakai pejabat penilai dari pejabat penilai."),
+        help_text=_(
+            "Kosongkan untuk memakai rantai bawaan: pejabat penilai dari pejabat penilai pegawai ini "
+            "(yang diisi di atas, bila ada)."
+        ),
     )
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)

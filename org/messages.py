@@ -12,11 +12,14 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 ERROR_MESSAGES: dict[str, Promise] = {
     # NIP (domain.md §7)
-    "nip_length": _(
-        "NIP harus 18 digit, tetapi %(value)s berisi %(length)s digit. Periksa digit yang hilang atau berlebih."
+    "nip_length": ngettext_lazy(
+        "NIP harus 18 digit, tetapi %(value)s berisi %(length)s digit. Periksa digit yang hilang atau berlebih.",
+        "NIP harus 18 digit, tetapi %(value)s berisi %(length)s digit. Periksa digit yang hilang atau berlebih.",
+        "length",
     ),
     "nip_not_digits": _(
         "NIP %(value)s memuat karakter selain angka (%(chars)s). Ketik NIP hanya dengan angka; "
@@ -27,8 +30,8 @@ ERROR_MESSAGES: dict[str, Promise] = {
         "Periksa NIP pada SK."
     ),
     "nip_tmt_invalid": _(
-        "Digit ke-9 sampai ke-14 NIP (%(value)s) bukan TMT CPNS yang mungkin (bentuknya TahunBulan, "
-        "atau tahun lalu 21 untuk PPPK). Periksa NIP pada SK."
+        "Digit ke-9 sampai ke-14 NIP (%(value)s) bukan TMT yang mungkin (bentuknya TahunBulan untuk PNS, "
+        "atau Tahun diikuti 21 untuk PPPK). Periksa NIP pada SK."
     ),
     "nip_tmt_before_birth": _(
         "TMT pada NIP (%(tmt)s) tidak sesudah tanggal lahir pada NIP (%(birth_date)s). Periksa NIP pada SK."
@@ -59,9 +62,12 @@ ERROR_MESSAGES: dict[str, Promise] = {
     "nip_stored_as_number": _(
         "NIP tersimpan sebagai angka sehingga digitnya hilang. Format kolom NIP sebagai Teks, lalu ketik ulang NIP-nya."
     ),
-    "nip_duplicate": _(
+    "nip_duplicate": ngettext_lazy(
         "NIP %(nip)s muncul %(count)s kali (juga di baris %(rows)s). Satu pegawai hanya boleh muncul sekali; "
-        "hapus baris gandanya."
+        "hapus baris gandanya.",
+        "NIP %(nip)s muncul %(count)s kali (juga di baris %(rows)s). Satu pegawai hanya boleh muncul sekali; "
+        "hapus baris gandanya.",
+        "count",
     ),
     "nip_atasan_invalid": _("NIP atasan %(value)s tidak valid: %(reason)s"),
     "atasan_self": _("NIP atasan sama dengan NIP pegawai itu sendiri. Isi NIP atasan langsungnya, atau kosongkan."),
@@ -89,9 +95,13 @@ ERROR_MESSAGES: dict[str, Promise] = {
     "birth_date_out_of_range": _(
         "Tanggal lahir %(value)s tidak mungkin (sebelum tahun 1900 atau di masa depan). Periksa tahunnya."
     ),
-    "email_invalid": _("Alamat surel %(value)s tidak valid. Tulis seperti nama@example.go.id, atau kosongkan."),
+    "email_invalid": _("Alamat email %(value)s tidak valid. Tulis seperti nama@example.go.id, atau kosongkan."),
     "required": _("Kolom %(column)s wajib diisi."),
-    "too_long": _("Isi kolom %(column)s terlalu panjang (%(length)s karakter, paling banyak %(limit)s). Persingkat."),
+    "too_long": ngettext_lazy(
+        "Isi kolom %(column)s terlalu panjang (%(length)s karakter, paling banyak %(limit)s). Persingkat.",
+        "Isi kolom %(column)s terlalu panjang (%(length)s karakter, paling banyak %(limit)s). Persingkat.",
+        "length",
+    ),
     "unit_path_invalid": _(
         "Unit kerja %(value)s memuat bagian kosong. Pisahkan nama unit dengan satu tanda >, misalnya "
         "Dinas Pendidikan > Bidang Pembinaan SD."
@@ -134,14 +144,37 @@ ERROR_MESSAGES: dict[str, Promise] = {
     ),
 }
 
+# Messages that embed a count (ngettext_lazy above): the param whose number picks the plural form.
+COUNT_PARAMS: dict[str, str] = {"nip_length": "length", "nip_duplicate": "count", "too_long": "length"}
+
 GENERIC_MESSAGE = _("Data tidak valid (%(code)s). Periksa isian ini.")
 
 
-class _Params(dict[str, str]):
+class _Params(dict[str, Any]):
     """Params as display text; a placeholder without a value shows as "?" instead of failing."""
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+class _UnknownCount(int):
+    """A count that is missing or not a number: picks the plural form, shows as given."""
+
+    def __new__(cls, text: str) -> _UnknownCount:
+        count = super().__new__(cls, 2)
+        count.text = text
+        return count
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _count(value: Any, shown: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return _UnknownCount(shown or "?")
 
 
 def _display(value: Any) -> str:
@@ -167,7 +200,15 @@ def render(code: str, params: Mapping[str, Any] | None = None) -> str:
     if code == "nip_atasan_invalid":
         # The reason is itself a NIP error; show its message, not its code.
         shown["reason"] = render(str(params.get("reason", "")), params.get("reason_params") or {})
+    count_key = COUNT_PARAMS.get(code)
+    if count_key is None:
+        try:
+            return str(template) % shown
+        except (TypeError, ValueError, KeyError):
+            return str(template)
+    # A counted message picks its singular or plural form from the number in the params.
+    shown[count_key] = _count(params.get(count_key), shown[count_key])
     try:
-        return str(template) % shown
+        return template % shown
     except (TypeError, ValueError, KeyError):
-        return str(template)
+        return str(GENERIC_MESSAGE) % {"code": code}

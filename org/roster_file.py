@@ -793,7 +793,7 @@ _GUIDE: tuple[tuple[str, str, str], ...] = (
         "(misalnya Sekretaris Daerah).",
     ),
     ("STATUS", "Status kepegawaian.", "PNS atau PPPK (CPNS juga diterima dan dicatat sebagai PNS)."),
-    ("EMAIL", "Alamat surel untuk masuk ke Terang.", "Contoh: nama@example.go.id. Boleh dikosongkan."),
+    ("EMAIL", "Alamat email untuk masuk ke Terang.", "Contoh: nama@example.go.id. Boleh dikosongkan."),
 )
 
 

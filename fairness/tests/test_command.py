@@ -1,15 +1,18 @@
 """`terang fairness` management command: JSON/table output and translated input errors."""
 
 import json
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from bench.fairness_data import simulate, write_csv
 from fairness.engine import data
-from fairness.management.commands.fairness import ERROR_MESSAGES
+from fairness.management.commands.fairness import ERROR_MESSAGES, input_error_message
 
 
 def _run(*args: str) -> str:
@@ -78,3 +81,26 @@ def test_missing_file_is_a_command_error(tmp_path):
 
 def test_every_engine_error_code_has_a_translatable_message():
     assert set(data._MESSAGES) <= set(ERROR_MESSAGES)
+    # Codes raised with a message of their own (e.g. by the Rasch model) need a gettext entry too.
+    engine = Path(data.__file__).parent
+    raised = {
+        code
+        for source in engine.glob("*.py")
+        for code in re.findall(r'InputError\(\s*"(\w+)"', source.read_text(encoding="utf-8"))
+    }
+    assert {"non_integer_score", "too_few_categories"} <= raised
+    assert raised <= set(ERROR_MESSAGES)
+
+
+def test_rasch_input_errors_are_translated():
+    err = data.InputError("non_integer_score", {"index": 4, "value": 2.5}, message="engine text")
+    with translation.override("id"):
+        assert input_error_message(err) == (
+            "Model Rasch memerlukan skor bilangan bulat (kategori skala); penilaian ke-5 bernilai 2.5."
+        )
+    with translation.override("en"):
+        english = input_error_message(data.InputError("too_few_categories", {"n": 1}, message="engine text"))
+        assert english != "engine text"
+        assert "Model Rasch" not in english
+        wrong = data.InputError("wrong_column_count", {"row": 2, "expected": 1, "found": 3})
+        assert input_error_message(wrong) == "Row 2: expected 1 column, found 3."

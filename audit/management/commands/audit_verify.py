@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
 
+from audit.messages import chain_broken, chain_intact
 from audit.selectors import audit_chain_verify
 
 
@@ -10,14 +10,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         checked, brk = audit_chain_verify()
         if brk is None:
-            self.stdout.write(self.style.SUCCESS(_("Rantai utuh: %(n)s catatan diperiksa.") % {"n": checked}))
+            self.stdout.write(self.style.SUCCESS(chain_intact(checked)))
             return
-        reasons = {
-            "gap": _("catatan hilang"),
-            "hash": _("isi catatan diubah"),
-            "prev_hash": _("catatan tidak tersambung ke sebelumnya"),
-        }
-        raise CommandError(
-            _("Rantai putus di catatan #%(seq)s (%(reason)s); %(n)s catatan sebelumnya utuh.")
-            % {"seq": brk.seq, "reason": reasons[brk.kind], "n": checked}
-        )
+        raise CommandError(chain_broken(checked, brk))

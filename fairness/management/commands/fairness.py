@@ -17,19 +17,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from fairness.engine.adverse import adverse_impact
 from fairness.engine.data import InputError
 from fairness.engine.io import read_achievement, read_adverse, read_ratings
 from fairness.engine.report import analyse
 
-# One translatable message per InputError code; %(name)s placeholders come from err.params.
+# One translatable message per InputError code; %(name)s placeholders come from err.params (plus the
+# derived params of `_message_params`). The codes stay as they are; only their text is translated here,
+# because the engine does not import Django.
 ERROR_MESSAGES = {
     "empty_file": gettext_lazy("Berkas kosong atau tidak berisi data."),
     "bad_header": gettext_lazy("Kepala kolom tidak sesuai: diharapkan %(expected)s, ditemukan %(found)s."),
     "bad_encoding": gettext_lazy("Berkas tidak dapat dibaca sebagai teks UTF-8."),
-    "wrong_column_count": gettext_lazy("Baris %(row)s: diharapkan %(expected)s kolom, ditemukan %(found)s."),
+    "wrong_column_count": ngettext_lazy(
+        "Baris %(row)s: diharapkan %(expected)s kolom, ditemukan %(found)s.",
+        "Baris %(row)s: diharapkan %(expected)s kolom, ditemukan %(found)s.",
+        "expected",
+    ),
     "missing_value": gettext_lazy("Baris %(row)s: kolom %(column)s kosong."),
     "non_numeric_score": gettext_lazy("Baris %(row)s: nilai %(value)s bukan angka."),
     "non_finite_score": gettext_lazy("Baris %(row)s: nilai %(value)s tidak terhingga atau NaN."),
@@ -56,16 +62,37 @@ ERROR_MESSAGES = {
     "too_few_groups": gettext_lazy("Diperlukan minimal dua kelompok untuk analisis dampak merugikan."),
     "unknown_model": gettext_lazy("Model %(model)s tidak dikenal; gunakan additive atau rasch."),
     "model_unavailable": gettext_lazy("Model %(model)s belum tersedia di instalasi ini."),
+    # Raised by the Rasch model (fairness.engine.rasch) with a message of its own.
+    "non_integer_score": gettext_lazy(
+        "Model Rasch memerlukan skor bilangan bulat (kategori skala); penilaian ke-%(position)s bernilai %(value)s."
+    ),
+    "too_few_categories": gettext_lazy("Model Rasch memerlukan minimal dua kategori skor yang berbeda."),
 }
+
+# Messages that embed a count (ngettext_lazy above): the param whose number picks the plural form.
+COUNT_PARAMS = {"wrong_column_count": "expected"}
+
+GENERIC_MESSAGE = gettext_lazy("Masukan tidak valid (%(code)s).")
+
+
+def _message_params(err: InputError) -> dict[str, Any]:
+    params = dict(err.params)
+    if isinstance(params.get("index"), int):
+        # non_integer_score: the engine counts from 0, people count from 1.
+        params["position"] = params["index"] + 1
+    return params
 
 
 def input_error_message(err: InputError) -> str:
     """The translated message for an engine InputError (falls back to the engine's own text)."""
     template = ERROR_MESSAGES.get(err.code)
     if template is None:
-        return str(err)
+        return str(GENERIC_MESSAGE) % {"code": err.code}
+    params = _message_params(err)
     try:
-        return str(template) % err.params
+        if err.code in COUNT_PARAMS:
+            return template % params
+        return str(template) % params
     except (KeyError, TypeError, ValueError):
         return str(err)
 
@@ -92,21 +119,47 @@ def _table(headers: list[str], rows: list[list[Any]]) -> str:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Analisis keadilan penilaian (keparahan penilai, favoritisme) dan dampak merugikan dari berkas CSV."
-    )
+    @property
+    def help(self) -> str:
+        # A plain str: argparse cannot format a lazy translation as the parser description.
+        return _("Analisis keadilan penilaian (keparahan penilai, favoritisme) dan dampak merugikan dari berkas CSV.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        ana = sub.add_parser("analyse", help="ratee,rater,criterion,score CSV")
-        ana.add_argument("file", help="CSV: ratee,rater,criterion,score ('-' = stdin)")
-        ana.add_argument("--model", choices=["additive", "rasch"], default="additive")
-        ana.add_argument("--format", choices=["json", "table"], default="json")
-        ana.add_argument("--achievement", help="CSV: ratee,achievement")
-        adv = sub.add_parser("adverse-impact", help="group,applicants,selected | group,selected CSV")
-        adv.add_argument("file", help="CSV ('-' = stdin)")
-        adv.add_argument("--format", choices=["json", "table"], default="json")
-        adv.add_argument("--min-group-size", type=int, default=5)
+        ana = sub.add_parser(
+            "analyse", help=gettext_lazy("keparahan penilai dan favoritisme dari CSV ratee,rater,criterion,score")
+        )
+        ana.add_argument("file", help=gettext_lazy("CSV ratee,rater,criterion,score ('-' = stdin)"))
+        ana.add_argument(
+            "--model",
+            choices=["additive", "rasch"],
+            default="additive",
+            help=gettext_lazy("model: additive (bawaan) atau rasch"),
+        )
+        ana.add_argument(
+            "--format",
+            choices=["json", "table"],
+            default="json",
+            help=gettext_lazy("keluaran: json (bawaan) atau table"),
+        )
+        ana.add_argument("--achievement", help=gettext_lazy("CSV ratee,achievement berisi capaian objektif (opsional)"))
+        adv = sub.add_parser(
+            "adverse-impact",
+            help=gettext_lazy("dampak merugikan dari CSV group,applicants,selected atau group,selected"),
+        )
+        adv.add_argument("file", help=gettext_lazy("CSV ('-' = stdin)"))
+        adv.add_argument(
+            "--format",
+            choices=["json", "table"],
+            default="json",
+            help=gettext_lazy("keluaran: json (bawaan) atau table"),
+        )
+        adv.add_argument(
+            "--min-group-size",
+            type=int,
+            default=5,
+            help=gettext_lazy("kelompok dengan pelamar lebih sedikit dari ini disembunyikan (bawaan 5)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(settings.LANGUAGE_CODE):
@@ -131,7 +184,11 @@ class Command(BaseCommand):
         report = analyse(ratings, model=options["model"], achievement=achievement)
         if unknown:
             report["notes"].append(
-                _("%(n)s pegawai di berkas capaian tidak ada dalam data penilaian dan diabaikan (contoh: %(id)s).")
+                ngettext(
+                    "%(n)s pegawai di berkas capaian tidak ada dalam data penilaian dan diabaikan (contoh: %(id)s).",
+                    "%(n)s pegawai di berkas capaian tidak ada dalam data penilaian dan diabaikan (contoh: %(id)s).",
+                    len(unknown),
+                )
                 % {"n": len(unknown), "id": unknown[0]}
             )
         if options["format"] == "json":

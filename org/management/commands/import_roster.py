@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from org.services import roster_import
 
@@ -43,22 +44,36 @@ class Command(BaseCommand):
                     _("Kesalahan, %(where)s, %(column)s: %(message)s")
                     % {"where": where, "column": error.column or "-", "message": error.message}
                 )
-            raise CommandError(_("%(n)s kesalahan ditemukan; tidak ada yang disimpan.") % {"n": len(result.errors)})
+            n = len(result.errors)
+            raise CommandError(
+                ngettext(
+                    "%(n)s kesalahan ditemukan; tidak ada yang disimpan.",
+                    "%(n)s kesalahan ditemukan; tidak ada yang disimpan.",
+                    n,
+                )
+                % {"n": n}
+            )
         s = result.summary
         if dry_run:
             self.stdout.write(
-                _(
+                ngettext(
                     "Pemeriksaan lolos (tidak disimpan): %(rows)s baris; %(created)s baru, "
-                    "%(updated)s diperbarui, %(unchanged)s tanpa perubahan."
+                    "%(updated)s diperbarui, %(unchanged)s tanpa perubahan.",
+                    "Pemeriksaan lolos (tidak disimpan): %(rows)s baris; %(created)s baru, "
+                    "%(updated)s diperbarui, %(unchanged)s tanpa perubahan.",
+                    result.rows,
                 )
                 % {"rows": result.rows, **s}
             )
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _(
+                    ngettext(
                         "Tersimpan: %(rows)s baris; %(created)s baru, %(updated)s diperbarui, %(unchanged)s tanpa "
-                        "perubahan; %(units_created)s unit dan %(positions_created)s jabatan baru."
+                        "perubahan; unit baru: %(units_created)s, jabatan baru: %(positions_created)s.",
+                        "Tersimpan: %(rows)s baris; %(created)s baru, %(updated)s diperbarui, %(unchanged)s tanpa "
+                        "perubahan; unit baru: %(units_created)s, jabatan baru: %(positions_created)s.",
+                        result.rows,
                     )
                     % {"rows": result.rows, **s}
                 )
