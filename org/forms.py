@@ -44,3 +44,9 @@ class ReportingOverrideForm(forms.Form):
     )
     reason = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EmployeeActiveForm(forms.Form):
+    active = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Alasan"), max_length=500, widget=forms.TextInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -573,3 +573,37 @@ def roster_import_confirm(*, actor, job: RosterImport) -> RosterImport:
         event_record(actor=actor, action="org.roster_import.confirm", obj=locked)
         transaction.on_commit(lambda: roster_import_apply.enqueue(str(locked.pk)))
     return locked
+
+
+def employee_set_active(*, actor, employee: Employee, active: bool, reason: str, expected_version: int) -> Employee:
+    """Deactivate someone who left (retired, moved away) or bring them back; their records stay.
+
+    A deactivated employee drops out of teams, counts and reporting lines, and cannot log in.
+    """
+    if not reason.strip():
+        raise ServiceError(_("Tuliskan alasannya, misalnya pensiun atau pindah instansi."))
+    with transaction.atomic():
+        locked = Employee.objects.select_for_update().get(pk=employee.pk)
+        if locked.version != expected_version:
+            raise ServiceError(
+                _("Data pegawai ini baru saja diubah orang lain. Muat ulang halaman, lalu periksa sebelum menyimpan.")
+            )
+        if locked.is_active == active:
+            return locked
+        locked.is_active = active
+        locked.version += 1
+        locked.save(update_fields=["is_active", "version", "updated_at"])
+        from accounts.models import User
+
+        User.objects.filter(employee=locked).update(is_active=active)
+        event_record(
+            actor=actor,
+            action="org.employee.activate" if active else "org.employee.deactivate",
+            obj=locked,
+            changes={"is_active": {"old": not active, "new": active}},
+            reason=reason.strip(),
+            subject_employee_id=locked.pk,
+        )
+        reporting_lines_rebuild(actor=actor, reason=reason.strip())
+        locked.refresh_from_db()
+        return locked

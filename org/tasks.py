@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from org.models import ImportStatus, RosterImport
-from org.uploads import read_private
+from org.uploads import delete_private, read_private
 
 ROSTER_KIND = "roster"
 
@@ -58,6 +58,9 @@ def _run(job_id, *, dry_run: bool) -> None:
         warnings=[w.as_dict() for w in result.warnings],
         applied_at=None if dry_run or not result.ok else timezone.now(),
     )
+    if status in (ImportStatus.DONE, ImportStatus.INVALID):
+        # Personal data is not kept longer than the import needs it: the result and the audit events stay.
+        delete_private(ROSTER_KIND, job.stored_name)
 
 
 @task()

@@ -12,14 +12,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_export_roster, can_import_roster, can_manage_reporting
 from audit.selectors import events_visible_to
+from audit.services import event_record
 from core.uploads import SizeLimitUploadHandler
 from org import selectors
 from org.exports import roster_rows
-from org.forms import ReportingOverrideForm, RosterUploadForm
+from org.forms import EmployeeActiveForm, ReportingOverrideForm, RosterUploadForm
 from org.models import ImportStatus
 from org.roster_file import roster_template, write_roster
 from org.services import (
     ServiceError,
+    employee_set_active,
     employee_set_reporting_override,
     roster_import_confirm,
     roster_import_start,
@@ -156,7 +158,14 @@ def export(request):
     if not can_export_roster(request.user):
         raise Http404
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    data = write_roster(roster_rows(), fmt)
+    rows = list(roster_rows())
+    data = write_roster(rows, fmt)
+    event_record(
+        actor=request.user,
+        action="org.roster.export",
+        object_type="org.employee",
+        changes={"format": fmt, "rows": len(rows)},
+    )
     content_type = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -165,3 +174,32 @@ def export(request):
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="daftar-pegawai-{stamp}.{fmt}"'
     return response
+
+
+@login_required
+@require_POST
+def employee_active(request, pk: int):
+    """Deactivate (or reactivate) an employee: admin BKPSDM only, with a reason, against the version seen."""
+    if not can_manage_reporting(request.user):
+        raise Http404
+    employee = selectors.employee_get_for(user=request.user, pk=pk)
+    form = EmployeeActiveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasannya, misalnya pensiun atau pindah instansi."))
+    else:
+        try:
+            employee_set_active(
+                actor=request.user,
+                employee=employee,
+                active=form.cleaned_data["active"],
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(
+                request,
+                _("Pegawai diaktifkan kembali.") if form.cleaned_data["active"] else _("Pegawai dinonaktifkan."),
+            )
+    return redirect("org:employee", pk=pk)

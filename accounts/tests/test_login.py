@@ -43,7 +43,10 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(city, cl
         _login(client, "199004042015032004", "salah-sandi")
     response = _login(client, "199004042015032004")
     assert response.status_code == 429
-    assert "dikunci sementara" in response.content.decode()
+    page = response.content.decode()
+    assert "dikunci sementara" in page
+    # The waiting time shown is the configured one (AXES_COOLOFF_HOURS), not a fixed text.
+    assert f"Tunggu {int(settings.AXES_COOLOFF_TIME * 60)} menit" in page
 
 
 @pytest.mark.django_db

@@ -9,3 +9,12 @@ def change_pair(value):
     if isinstance(value, dict) and set(value) == {"old", "new"}:
         return (value["old"], value["new"])
     return None
+
+
+@register.filter
+def minutes(value) -> int:
+    """Whole minutes of a timedelta (rounded up), e.g. the login lockout's waiting time."""
+    try:
+        return max(1, -(-int(value.total_seconds()) // 60))
+    except AttributeError:
+        return 0

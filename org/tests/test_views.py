@@ -58,6 +58,11 @@ def test_import_page_previews_then_saves_on_confirm(city, login, upload, confirm
     assert Employee.objects.filter(nip="199508082020121009").exists()
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
+    # The uploaded file (personal data) is not kept once it has been applied.
+    from org.uploads import read_private
+
+    with pytest.raises(FileNotFoundError):
+        read_private("roster", job.stored_name)
     # A second click finds nothing to confirm and changes nothing.
     response = confirm(client, job, follow=True)
     assert "tidak menunggu konfirmasi" in response.content.decode()
@@ -240,3 +245,35 @@ def test_the_upload_form_still_checks_csrf(city, settings):
     client.force_login(city.user("admin"), backend="accounts.backends.NipOrEmailBackend")
     response = client.post(reverse("org:import"), {"file": ""})
     assert response.status_code == 403
+
+
+def test_roster_export_is_audited_and_refused_to_pegawai(city, login):
+    from audit.models import Event
+
+    response = login(city.user("auditor")).get(reverse("org:export") + "?format=csv")
+    assert response.status_code == 200
+    assert b"199004042015032004" in response.content
+    event = Event.objects.get(action="org.roster.export")
+    assert event.actor_id == city.user("auditor").pk and event.changes["rows"] == 7
+    assert login(city.user("pegawai")).get(reverse("org:export")).status_code == 404
+
+
+def test_admin_deactivates_a_leaver_with_a_reason_and_the_team_gets_a_new_penilai(city, login):
+    from accounts.models import User
+    from audit.models import Event
+
+    client = login(city.user("admin"))
+    penilai = city.employees["penilai"]
+    url = reverse("org:employee_active", args=[penilai.pk])
+    response = client.post(url, {"active": "", "reason": "", "version": penilai.version}, follow=True)
+    assert "Tuliskan alasannya" in response.content.decode()
+    client.post(url, {"active": "", "reason": "Pensiun", "version": penilai.version})
+    penilai.refresh_from_db()
+    assert not penilai.is_active and not User.objects.get(employee=penilai).is_active
+    pegawai = Employee.objects.get(pk=city.employees["pegawai"].pk)
+    assert pegawai.penilai_id == city.employees["atasan"].pk  # the chain skips the leaver
+    assert Event.objects.filter(action="org.employee.deactivate", reason="Pensiun").exists()
+    # A stale form (opened before the change) is refused, and a pegawai cannot do this at all.
+    stale = client.post(url, {"active": "on", "reason": "Kembali", "version": 1}, follow=True)
+    assert "baru saja diubah" in stale.content.decode()
+    assert login(city.user("pegawai")).post(url, {"active": "on", "reason": "x", "version": 2}).status_code == 404
