@@ -173,6 +173,11 @@ def period_set_status(*, actor, period: Period, status: str, expected_version: i
         locked = Period.objects.select_for_update().get(pk=period.pk)
         _check_version(locked, expected_version)
         before = locked.status
+        if status not in PeriodStatus.values:
+            raise ServiceError(_("Tahap periode tidak dikenal."))
+        if before == PeriodStatus.CLOSED or (before == PeriodStatus.PUBLISHED and status != PeriodStatus.CLOSED):
+            # Announced results are final for everyone: only closing the period remains.
+            raise ServiceError(_("Periode yang sudah diumumkan hanya dapat ditutup, tidak dibuka kembali."))
         locked.status = status
         locked.version += 1
         locked.save(update_fields=["status", "version"])

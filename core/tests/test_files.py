@@ -82,6 +82,7 @@ def test_delete_removes_the_file_and_a_second_delete_is_harmless():
         read_private(KIND, name)
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which touches connections
 def test_the_response_is_a_download_the_browser_will_not_render():
     name, _size = store(KIND, [b"%PDF-1.7 isi"], max_bytes=100)
     response = private_response(KIND, name, filename='Laporan "Akhir"\r\n.pdf', content_type="application/pdf")
@@ -96,6 +97,7 @@ def test_the_response_is_a_download_the_browser_will_not_render():
     response.close()
 
 
+@pytest.mark.django_db  # closing a response fires request_finished, which touches connections
 def test_a_non_ascii_name_is_sent_encoded_and_a_path_is_dropped():
     name, _size = store(KIND, [b"x"], max_bytes=10)
     response = private_response(KIND, name, filename="../../Bukti Rapat – Maret.pdf", content_type="application/pdf")

@@ -348,3 +348,15 @@ def test_evidence_file_is_checked_by_content_and_kept_privately(cycle, city, set
     removed = s.evidence_remove(actor=pegawai, evidence=ev, reason="salah unggah")
     assert removed.removed_at is not None
     assert Event.objects.filter(action="performance.evidence.remove", object_id=str(ev.pk)).exists()
+
+
+def test_a_published_period_can_only_be_closed(cycle, city):
+    cycle.to_status(PeriodStatus.EVALUATION)
+    s.period_publish(actor=city.user("pimpinan"), period=cycle.period)
+    cycle.period.refresh_from_db()
+    with pytest.raises(s.ServiceError, match="hanya dapat ditutup"):
+        s.period_set_status(actor=city.user("admin"), period=cycle.period, status=PeriodStatus.EVALUATION)
+    closed = s.period_set_status(actor=city.user("admin"), period=cycle.period, status=PeriodStatus.CLOSED)
+    assert closed.status == PeriodStatus.CLOSED
+    with pytest.raises(s.ServiceError):
+        s.period_set_status(actor=city.user("admin"), period=closed, status=PeriodStatus.PLANNING)
