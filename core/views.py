@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import user_roles
 from org.models import Employee, RosterImport
 from org.selectors import employee_team, org_health
+from performance.selectors import home_tasks
 
 
 @login_required
@@ -31,6 +33,7 @@ def home(request):
         context["health"] = health
         context["recent_imports"] = list(RosterImport.objects.select_related("created_by")[:5])
     context["tasks"] = tasks
+    context["perf_tasks"] = home_tasks(user=request.user, today=timezone.localdate())
     return TemplateResponse(request, "core/home.html", context)
 
 
