@@ -136,6 +136,11 @@ def _evaluation_page(
             context["objection_form"] = objection_form or ObjectionForm()
         if objection is not None and objection.status == ObjectionStatus.DECIDED:
             context["compare"] = sel.objection_compare(objection, evaluation)
+        if evaluation is not None:
+            # A calibration never silently replaces a rating: the original and the reason are shown.
+            from fairness.selectors import calibration_for_evaluation
+
+            context["calibration"] = calibration_for_evaluation([evaluation.pk]).get(evaluation.pk, [])
     return TemplateResponse(request, "performance/eval/evaluation.html", context)
 
 

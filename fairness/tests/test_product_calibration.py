@@ -234,3 +234,23 @@ def test_member_management_through_the_page(year, session, login):
     client.post(reverse("fairness:session_member_remove", args=[session.pk, member.pk]))
     assert not session.memberships.exists()
     assert Event.objects.filter(action="fairness.session.member_remove").exists()
+
+
+def test_employee_evaluation_page_shows_the_calibration_beside_the_result(year, session, login):
+    from performance.models import Evaluation, EvaluationStatus
+
+    complete(session, year)
+    evaluation = year.skps["data1"].evaluation
+    fs.calibration_decide(
+        actor=year.user("admin"),
+        session=session,
+        evaluation=evaluation,
+        decision="adjust",
+        work_level="SESUAI",
+        behaviour_level="SESUAI",
+        reason="Disamakan dengan capaian terukur",
+    )
+    Evaluation.objects.filter(pk=evaluation.pk).update(status=EvaluationStatus.FINAL)  # finalised by HR
+    page = login(year.user("data1")).get(f"/kinerja/skp/{evaluation.skp_id}/evaluasi/").content.decode()
+    assert "diubah melalui kalibrasi" in page
+    assert "Diubah melalui kalibrasi" in page and "Disamakan dengan capaian terukur" in page
