@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = ["roster_import.py", "fairness_additive.py", "fairness_reliability.py"]
+BENCHES = ["roster_import.py", "performance_year.py", "fairness_additive.py", "fairness_reliability.py"]
 
 
 def main() -> int:

@@ -64,6 +64,15 @@ class Departures:
     flag: np.ndarray
     slope: float
     n_not_assessable: int
+    # Per rater (aligned with rater codes): mean departure from the pooled achievement line, i.e.
+    # leniency measured against achievement (positive = rates above what achievement predicts).
+    # Comparable across raters even when no ratee has two raters, because achievement is the anchor.
+    rater_leniency: np.ndarray | None = None
+    rater_leniency_se: np.ndarray | None = None
+    rater_leniency_z: np.ndarray | None = None
+    rater_leniency_q: np.ndarray | None = None
+    rater_leniency_flag: np.ndarray | None = None
+    rater_leniency_n: np.ndarray | None = None
 
 
 def bh_adjust(p: np.ndarray) -> np.ndarray:
@@ -118,6 +127,7 @@ def achievement_departures(
     *,
     z_crit: float = 2.0,
     fdr: float | None = 0.05,
+    ratings=None,
 ) -> Departures:
     """Ratings that depart from the achievement-predicted score beyond the rater's own severity.
 
@@ -127,7 +137,14 @@ def achievement_departures(
     pairs = fit.pairs
     n_pairs = pairs.n.shape[0]
     # Criterion-adjusted pair mean = mean residual + fitted (adjusted ratee score + leniency).
-    pair_mean = pairs.resid_sum / pairs.n + fit.ratee_adjusted[pairs.ratee] - fit.rater_severity[pairs.rater]
+    if ratings is not None:
+        # From the scores themselves, net of criterion difficulty: defined even where ratee and rater
+        # effects are not (one rater per ratee); equal to the model form up to a constant.
+        crit = np.nan_to_num(np.asarray(fit.criterion_effect, dtype=np.float64))
+        adjusted = np.asarray(ratings.score, dtype=np.float64) - crit[ratings.criterion]
+        pair_mean = np.bincount(pairs.index, weights=adjusted, minlength=n_pairs) / pairs.n
+    else:
+        pair_mean = pairs.resid_sum / pairs.n + fit.ratee_adjusted[pairs.ratee] - fit.rater_severity[pairs.rater]
     ach = np.asarray(achievement, dtype=np.float64)[pairs.ratee]
     ok = np.isfinite(ach)
     slope = float("nan")
@@ -157,7 +174,32 @@ def achievement_departures(
     flag = np.abs(z) >= z_crit
     if fdr is not None:
         flag &= q <= fdr
+    # Leniency against achievement per rater: the mean residual, against the robust residual scale.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        leniency = np.where(r_cnt > 0, r_sum / r_cnt, np.nan)
+    all_resid = resid[has]
+    if all_resid.size >= 3:
+        spread = 1.4826 * float(np.median(np.abs(all_resid - np.median(all_resid))))
+        if spread <= 0:
+            spread = float(np.std(all_resid)) or float("nan")
+    else:
+        spread = float("nan")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        len_se = np.where(r_cnt > 0, spread / np.sqrt(r_cnt), np.nan)
+        len_z = leniency / len_se
+    len_p = 2.0 * stats.norm.sf(np.abs(len_z))
+    len_p = np.where(np.isfinite(len_p), len_p, 1.0)
+    len_q = bh_adjust(len_p)
+    len_flag = np.isfinite(len_z) & (np.abs(np.nan_to_num(len_z)) >= z_crit) & (r_cnt >= 2)
+    if fdr is not None:
+        len_flag &= len_q <= fdr
     return Departures(
+        rater_leniency=leniency,
+        rater_leniency_se=len_se,
+        rater_leniency_z=len_z,
+        rater_leniency_q=len_q,
+        rater_leniency_flag=len_flag,
+        rater_leniency_n=r_cnt.astype(np.int64),
         rater=pairs.rater[assessable],
         ratee=pairs.ratee[assessable],
         departure=dep,

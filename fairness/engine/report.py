@@ -256,6 +256,7 @@ def analyse(
         )
 
     departures = None
+    achievement_leniency = None
     if achievement is not None:
         ach = np.asarray(achievement, dtype=np.float64)
         if ach.shape[0] != ratings.n_ratees:
@@ -266,7 +267,7 @@ def analyse(
             notes.append(
                 f"Capaian tidak tersedia untuk {missing} pegawai (contoh: {example}); pasangan mereka dilewati."
             )
-        dep = achievement_departures(fit, ach, z_crit=t_crit, fdr=fdr)
+        dep = achievement_departures(fit, ach, z_crit=t_crit, fdr=fdr, ratings=ratings)
         departures = [
             {
                 "rater": ratings.rater_ids[j],
@@ -278,6 +279,25 @@ def analyse(
             }
             for j, i, d, z, q, f in zip(dep.rater, dep.ratee, dep.departure, dep.z, dep.q, dep.flag, strict=True)
         ]
+        achievement_leniency = [
+            {
+                "rater": ratings.rater_ids[j],
+                "leniency": _num(dep.rater_leniency[j]),
+                "se": _num(dep.rater_leniency_se[j]),
+                "z": _num(dep.rater_leniency_z[j]),
+                "q": _num(dep.rater_leniency_q[j]),
+                "n": int(dep.rater_leniency_n[j]),
+                "flag": "lenient_vs_achievement"
+                if dep.rater_leniency_flag[j] and dep.rater_leniency[j] > 0
+                else ("severe_vs_achievement" if dep.rater_leniency_flag[j] else None),
+            }
+            for j in range(ratings.n_raters)
+            if dep.rater_leniency_n[j] > 0
+        ]
+        notes.append(
+            "Kemurahan terhadap capaian = rata-rata selisih nilai seorang penilai dari garis capaian objektif "
+            "bersama; dapat dibandingkan antarpenilai walaupun tiap pegawai hanya dinilai satu orang."
+        )
         notes.append(
             "Penyimpangan capaian = selisih nilai dari nilai yang diprediksi capaian objektif, dikurangi "
             "kecenderungan umum penilai itu pada pegawai lain; ditandai bila |z| ≥ 2 dan q ≤ 0,05."
@@ -317,6 +337,7 @@ def analyse(
         "criteria": criteria,
         "interactions": interactions,
         "achievement_departures": departures,
+        "achievement_leniency": achievement_leniency,
         "reliability": {
             "icc": icc,
             "icc_design": icc_design,

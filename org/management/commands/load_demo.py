@@ -2,6 +2,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, RoleGrant, User
 from audit.services import event_record
@@ -9,6 +10,7 @@ from org.demo import generate_city
 from org.models import Employee
 from org.roster_file import write_roster
 from org.services import roster_import
+from performance.demo import load_performance_demo
 
 DEMO_PASSWORD = "terang-demo"  # noqa: S105  (demo data only; printed for the person trying Terang)
 
@@ -31,8 +33,12 @@ class Command(BaseCommand):
                 for e in result.errors[:20]:
                     self.stderr.write(f"{e.row} {e.column}: {e.message}")
                 raise CommandError(_("Kota contoh gagal dimuat."))
-            self.stdout.write(_("Kota contoh dimuat: %(n)s pegawai.") % {"n": result.summary["created"]})
+            n = result.summary["created"]
+            self.stdout.write(
+                ngettext("Kota contoh dimuat: %(n)s pegawai.", "Kota contoh dimuat: %(n)s pegawai.", n) % {"n": n}
+            )
         accounts = self._accounts()
+        load_performance_demo(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(_("Akun demo (kata sandi untuk semua: %(pw)s):") % {"pw": DEMO_PASSWORD})
         for label, login, detail in accounts:
