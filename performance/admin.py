@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import AuditedAdmin
 from performance import rules
-from performance.models import Evaluation, Objection, Period, Skp
+from performance.models import Evaluation, Objection, Period, Skp, Slice
 
 
 class PeriodForm(forms.ModelForm):
@@ -50,7 +50,10 @@ class PeriodForm(forms.ModelForm):
         unknown = set(data) - {"above_at", "meets_at", "cap"}
         if unknown:
             raise forms.ValidationError(_("Kunci tidak dikenal: %(keys)s"), params={"keys": ", ".join(sorted(unknown))})
-        rule = rules.AchievementRule(**values)
+        try:
+            rule = rules.AchievementRule(**values)
+        except (rules.RuleSetError, ValueError) as exc:
+            raise forms.ValidationError(_("Ambang capaian tidak sah: %(error)s"), params={"error": exc}) from exc
         if not (0 < rule.meets_at <= rule.above_at <= rule.cap):
             raise forms.ValidationError(_("Ambang harus naik: 0 < meets_at ≤ above_at ≤ cap."))
         return data
@@ -65,8 +68,22 @@ class PeriodAdmin(AuditedAdmin):
     readonly_fields = ("status", "published_on", "version")
 
     def get_readonly_fields(self, request, obj=None):
-        # The slices were cut from the scheme when the period was created.
-        return (*self.readonly_fields, "year", "scheme") if obj else self.readonly_fields
+        # The slices were cut from the scheme when the period was created; once results are
+        # announced, the objection window is what everyone was told.
+        if obj is None:
+            return self.readonly_fields
+        fixed = (*self.readonly_fields, "year", "scheme")
+        if obj.status in ("published", "closed"):
+            fixed = (*fixed, "objection_days")
+        return fixed
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not obj.slices.exists():
+            Slice.objects.bulk_create(
+                Slice(period=obj, code=s.code, label=s.label, start=s.start, end=s.end)
+                for s in rules.period_slices(obj.year, rules.Scheme(obj.scheme))
+            )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -525,9 +525,8 @@ def _require_owner(request, skp: Skp) -> None:
 
 
 def _require_penilai(request, skp: Skp) -> None:
-    """Agreement and rating belong to the SKP's pejabat penilai."""
-    eid = request.auth.employee_id
-    if eid is None or eid != skp.penilai_id:
+    """Agreement and rating belong to the SKP's pejabat penilai (the pimpinan for those the Kepala Daerah appraises)."""
+    if not perm.is_appraiser(request.auth, skp):
         raise _forbidden()
 
 

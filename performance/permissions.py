@@ -157,7 +157,12 @@ def can_object(user, skp: Skp) -> bool:
 
 
 def can_decide_objection(user, objection: Objection) -> bool:
-    return _eid(user) is not None and _eid(user) == objection.reviewer_id and objection.status == ObjectionStatus.FILED
+    """The atasan pejabat penilai (PP 30/2019 Pasal 59); the pimpinan where that is the Kepala Daerah."""
+    if objection.status != ObjectionStatus.FILED:
+        return False
+    if objection.reviewer_id is None:
+        return has_role(user, Role.PIMPINAN)
+    return _eid(user) is not None and _eid(user) == objection.reviewer_id
 
 
 def _evaluation_locked(skp: Skp) -> bool:

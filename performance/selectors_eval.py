@@ -32,7 +32,7 @@ from performance.models import (
     SkpStatus,
     UnitFinalisation,
 )
-from performance.services import achievements, rules_for
+from performance.services import achievements, rules_for, unit_head_work_level
 
 LEVEL_LABELS = dict(Level.choices)
 PREDIKAT_LABELS = dict(Predikat.choices)
@@ -170,6 +170,11 @@ def suggestion_sentence(data: dict[str, Any] | None) -> str:
         "ok": data.get("utama_above", 0) + data.get("utama_meets", 0),
     }
     reason = data.get("reason")
+    if reason == "unit_head_org_result":
+        return _(
+            "Saran: %(level)s — sebagai kepala perangkat daerah, hasil kerja Anda mengikuti capaian kinerja "
+            "organisasi yang ditetapkan pimpinan."
+        ) % {"level": params["level"]}
     if reason == "majority_above_no_main_below":
         text = _("%(above)s dari %(total)s RHK utama di atas ekspektasi dan tidak ada yang di bawah.")
     elif reason == "tie_above_lifted_by_tambahan":
@@ -326,7 +331,25 @@ def achievement_table(skp: Skp) -> AchievementTable:
             }
         )
     has_any = any(r["level"] for r in rows)
-    return AchievementTable(rows=rows, suggestion=computed["suggestion"], has_any=has_any)
+    suggestion = computed["suggestion"]
+    head_level = unit_head_work_level(skp)
+    if head_level is not None:
+        # The same rule evaluation_rate applies: a perangkat daerah head follows the organisation's result.
+        zero = dict.fromkeys(
+            (
+                "utama_total",
+                "utama_above",
+                "utama_meets",
+                "utama_below",
+                "tambahan_above",
+                "tambahan_meets",
+                "tambahan_below",
+            ),
+            0,
+        )
+        counts = {k: getattr(suggestion, k) for k in zero} if suggestion else zero
+        suggestion = rules.WorkSuggestion(level=head_level, reason="unit_head_org_result", **counts)
+    return AchievementTable(rows=rows, suggestion=suggestion, has_any=has_any)
 
 
 def org_result_for(skp: Skp) -> OrgResult | None:

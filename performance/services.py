@@ -1284,8 +1284,7 @@ def objection_file(*, actor, evaluation: Evaluation, reason: str, today: date | 
         )
     if len(reason.strip()) < 20:
         raise ServiceError(_("Tuliskan alasan keberatan dengan jelas (sekurang-kurangnya 20 huruf)."))
-    if skp.atasan_penilai_id is None:
-        raise ServiceError(_("Atasan pejabat penilai belum ditetapkan. Hubungi BKPSDM."))
+    # No atasan on the roster (appraised by the Kepala Daerah): the pimpinan decides for them.
     try:
         with transaction.atomic():
             objection = Objection.objects.create(
@@ -1302,11 +1301,10 @@ def objection_file(*, actor, evaluation: Evaluation, reason: str, today: date | 
                 reason=reason.strip(),
                 subject_employee_id=skp.employee_id,
             )
-            notify(
-                [skp.atasan_penilai_id, skp.penilai_id],
-                _("Keberatan atas hasil evaluasi kinerja %(name)s diajukan.") % {"name": skp.employee.full_name},
-                f"/kinerja/keberatan/{objection.pk}/",
-            )
+            text = _("Keberatan atas hasil evaluasi kinerja %(name)s diajukan.") % {"name": skp.employee.full_name}
+            notify([skp.atasan_penilai_id, skp.penilai_id], text, f"/kinerja/keberatan/{objection.pk}/")
+            if skp.atasan_penilai_id is None:
+                notify_role("pimpinan", text, f"/kinerja/keberatan/{objection.pk}/")
     except IntegrityError:
         raise ServiceError(_("Keberatan atas hasil ini sudah diajukan.")) from None
     return objection

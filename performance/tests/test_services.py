@@ -360,3 +360,40 @@ def test_a_published_period_can_only_be_closed(cycle, city):
     assert closed.status == PeriodStatus.CLOSED
     with pytest.raises(s.ServiceError):
         s.period_set_status(actor=city.user("admin"), period=closed, status=PeriodStatus.PLANNING)
+
+
+def test_objection_of_a_head_appraised_by_the_kepala_daerah_is_decided_by_the_pimpinan(city):
+    from conftest import make_period
+    from performance import permissions as perm
+
+    period = make_period(city.user("admin"))
+    kadis = city.user("kadis")
+    skp = s.skp_start(actor=kadis, period=period, employee=city.employees["kadis"])
+    rhk = s.rhk_save(actor=kadis, skp=skp, text="Transformasi digital")
+    s.indicator_save(
+        actor=kadis,
+        rhk=rhk,
+        text="Indeks",
+        aspect="KUALITAS",
+        kind="KUANTITATIF",
+        target_value="3",
+        target_unit="indeks",
+    )
+    skp = s.skp_review(actor=city.user("pimpinan"), skp=s.skp_submit(actor=kadis, skp=skp), agree=True)
+    s.org_result_set(actor=city.user("pimpinan"), period=period, unit=skp.unit, predikat="BAIK")
+    period = s.period_set_status(actor=city.user("admin"), period=period, status=PeriodStatus.EVALUATION)
+    skp.refresh_from_db()
+    evaluation = s.evaluation_rate(
+        actor=city.user("pimpinan"), skp=skp, work_level="SESUAI", behaviour_levels=ALL_SESUAI, behaviour_level="SESUAI"
+    )
+    s.unit_finalise(actor=city.user("admin"), period=period, unit=skp.unit, reason="Kepala saja")
+    s.period_publish(actor=city.user("pimpinan"), period=period, today=date(2027, 1, 10))
+    evaluation.refresh_from_db()
+    objection = s.objection_file(
+        actor=kadis, evaluation=evaluation, reason="Capaian organisasi belum dihitung penuh", today=date(2027, 1, 12)
+    )
+    assert objection.reviewer_id is None
+    assert not perm.can_decide_objection(city.user("admin"), objection)
+    assert perm.can_decide_objection(city.user("pimpinan"), objection)
+    decided = s.objection_decide(actor=city.user("pimpinan"), objection=objection, change=False, reason="Sudah sesuai")
+    assert decided.status == "decided" and not decided.changed

@@ -690,3 +690,30 @@ def test_evaluation_page_query_count_does_not_grow_with_the_skp(cycle, city, log
         assert client.get(small_url).status_code == 200
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse("performance:evaluation", args=[skp.pk])).status_code == 200
+
+
+def test_a_period_added_in_settings_gets_its_slices_and_bad_thresholds_are_a_message(city, client):
+    from performance.models import Period
+
+    admin = city.user("admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+    client.force_login(admin, backend="accounts.backends.NipOrEmailBackend")
+    data = {
+        "year": "2030",
+        "name": "Kinerja 2030",
+        "scheme": "SEMESTER",
+        "planning_opens": "2030-01-01",
+        "planning_closes": "2030-01-31",
+        "evaluation_opens": "2030-12-01",
+        "evaluation_closes": "2031-01-31",
+        "objection_days": "14",
+        "distribution_rules": "{}",
+        "achievement_rule": '{"above_at": "90", "meets_at": "100"}',
+    }
+    response = client.post("/admin/performance/period/add/", data)
+    assert response.status_code == 200 and "Ambang" in response.content.decode()
+    data["achievement_rule"] = '{"above_at": "110", "meets_at": "100"}'
+    assert client.post("/admin/performance/period/add/", data).status_code == 302
+    period = Period.objects.get(year=2030)
+    assert list(period.slices.values_list("code", flat=True)) == ["S1", "S2"]
