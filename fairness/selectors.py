@@ -42,10 +42,22 @@ PREDIKAT_LABELS = dict(Predikat.choices)
 RELATION_LABELS = dict(ConflictRelation.choices)
 
 # Rater flags in the order they are shown, each with a name and a one-line plain explanation.
-FLAG_ORDER = ("lenient", "severe", "halo", "central_tendency", "misfit", "muted", "unlinked")
+FLAG_ORDER = (
+    "lenient",
+    "severe",
+    "lenient_vs_achievement",
+    "severe_vs_achievement",
+    "halo",
+    "central_tendency",
+    "misfit",
+    "muted",
+    "unlinked",
+)
 FLAG_LABELS = {
     "lenient": gettext_lazy("Murah hati"),
     "severe": gettext_lazy("Ketat"),
+    "lenient_vs_achievement": gettext_lazy("Murah hati terhadap capaian"),
+    "severe_vs_achievement": gettext_lazy("Ketat terhadap capaian"),
     "halo": gettext_lazy("Efek halo"),
     "central_tendency": gettext_lazy("Kecenderungan tengah"),
     "misfit": gettext_lazy("Tidak konsisten"),
@@ -58,6 +70,13 @@ FLAG_EXPLANATIONS = {
     ),
     "severe": gettext_lazy(
         "Memberi nilai lebih rendah daripada penilai lain untuk pegawai yang sebanding, melebihi batas kebetulan."
+    ),
+    "lenient_vs_achievement": gettext_lazy(
+        "Memberi nilai hasil kerja lebih tinggi daripada yang diramalkan capaian RHK terukur, dibanding penilai "
+        "lain; dapat dibandingkan walaupun tiap pegawai hanya punya satu penilai."
+    ),
+    "severe_vs_achievement": gettext_lazy(
+        "Memberi nilai hasil kerja lebih rendah daripada yang diramalkan capaian RHK terukur, dibanding penilai lain."
     ),
     "halo": gettext_lazy(
         "Menilai semua nilai BerAKHLAK seorang pegawai hampir sama, seolah dari satu kesan umum, bukan per nilai."

@@ -56,7 +56,15 @@ RATED_STATUSES = (EvaluationStatus.RATED, EvaluationStatus.FINAL, EvaluationStat
 # A predikat of Sangat Baik or Baik is the favourable outcome for adverse impact.
 FAVOURABLE = frozenset({"SANGAT_BAIK", "BAIK"})
 # The rater flags a calibration committee reviews ("muted" and "unlinked" describe the data, not a bias).
-REVIEW_FLAGS = ("lenient", "severe", "halo", "central_tendency", "misfit")
+REVIEW_FLAGS = (
+    "lenient",
+    "severe",
+    "lenient_vs_achievement",
+    "severe_vs_achievement",
+    "halo",
+    "central_tendency",
+    "misfit",
+)
 # Groups smaller than this are reported as suppressed (architecture.md: groups of 5 or more only).
 MIN_GROUP_SIZE = 5
 
@@ -471,6 +479,12 @@ def analysis_execute(*, run_id: int) -> None:
         "achievement_n": len(data.achievement),
         "duplicates": data.duplicates,
     }
+    # Leniency against measured achievement (work results): comparable across raters even where no
+    # employee has two raters, so it joins the rater's flags.
+    vs_achievement = {row["rater"]: row["flag"] for row in report.get("achievement_leniency") or [] if row["flag"]}
+    for r in report["raters"]:
+        if r["id"] in vs_achievement and vs_achievement[r["id"]] not in r["flags"]:
+            r["flags"] = [*r["flags"], vs_achievement[r["id"]]]
     with transaction.atomic():
         rows = []
         for r in report["raters"]:

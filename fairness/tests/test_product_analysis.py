@@ -85,6 +85,13 @@ def test_start_through_the_page_redirects_to_the_run(year, login, django_capture
     # One appraiser per employee: work-result severities cannot be compared, and the page says why.
     assert "tidak dapat dibandingkan langsung" in page.content.decode()
     assert run.results["achievement_n"] == 16
+    # Against measured achievement the lenient head (Di Atas for the whole team) still stands out.
+    from fairness.models import RaterResult
+
+    flags = {rr.employee_id: rr.flags for rr in RaterResult.objects.filter(run=run, is_appraiser=True)}
+    lenient = year.employee(year.lenient).pk
+    assert "lenient_vs_achievement" in flags[lenient]
+    assert not any("vs_achievement" in " ".join(f) for pk, f in flags.items() if pk != lenient)
 
 
 def test_one_rater_only_fails_with_a_clear_indonesian_message_and_no_500(
