@@ -4,6 +4,7 @@ The `*_get_for` functions are the only doors to one object: each answers 404 ali
 that does not exist and for one the user may not see, so a page never reveals what exists.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -606,19 +607,17 @@ def team_page(*, user, status: str = "", today: date) -> TeamPage:
     slices = list(period.slices.order_by("start"))
     checked = last_ended_slice(slices, today)
     skp_ids = [s.pk for s in skps.values()]
-    indicator_counts = dict(
-        Indicator.objects.filter(rhk__skp_id__in=skp_ids)
-        .values("rhk__skp_id")
-        .annotate(n=Count("id"))
-        .values_list("rhk__skp_id", "n")
-    )
-    realised_counts = {}
-    if checked is not None:
-        realised_counts = dict(
-            Realisation.objects.filter(indicator__rhk__skp_id__in=skp_ids, slice=checked)
-            .values("indicator__rhk__skp_id")
-            .annotate(n=Count("id"))
-            .values_list("indicator__rhk__skp_id", "n")
+    indicator_skp = dict(Indicator.objects.filter(rhk__skp_id__in=skp_ids).values_list("id", "rhk__skp_id"))
+    indicator_counts = Counter(indicator_skp.values())
+    realised_counts: Counter = Counter()
+    if checked is not None and indicator_skp:
+        # From the team's own indicators through the (indicator, slice) index: the cost follows the
+        # team's size, not the size of the organisation's realisation table.
+        realised_counts = Counter(
+            indicator_skp[i]
+            for i in Realisation.objects.filter(indicator_id__in=list(indicator_skp), slice=checked).values_list(
+                "indicator_id", flat=True
+            )
         )
     last_messages = dict(
         Thread.objects.filter(skp_id__in=skp_ids)
