@@ -22,6 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 from audit.services import EventData, events_record
@@ -624,19 +625,22 @@ def load_performance_demo(stdout=None) -> dict[int, dict[str, Any]]:
     if not active.exists():
         return {}
     if active.exclude(email__endswith=f"@{EMAIL_DOMAIN}").exists():
-        say("Kinerja contoh tidak dimuat: daftar pegawai bukan kota contoh.")
+        say(_("Kinerja contoh tidak dimuat: daftar pegawai bukan kota contoh."))
         return {}
     if active.count() > MAX_EMPLOYEES:
-        say(f"Kinerja contoh tidak dimuat: lebih dari {MAX_EMPLOYEES} pegawai (lihat bench/performance_year.py).")
+        say(
+            _("Kinerja contoh tidak dimuat: lebih dari %(max)s pegawai (lihat bench/performance_year.py).")
+            % {"max": MAX_EMPLOYEES}
+        )
         return {}
     admin = User.objects.filter(role_grants__role=Role.ADMIN, is_active=True).order_by("pk").first()
     if admin is None:
-        say("Kinerja contoh tidak dimuat: belum ada admin BKPSDM.")
+        say(_("Kinerja contoh tidak dimuat: belum ada admin BKPSDM."))
         return {}
     loaded = {}
     for year, loader in ((DONE_YEAR, _load_done_year), (CURRENT_YEAR, _load_current_year)):
         if Period.objects.filter(year=year, scheme=Scheme.TRIWULAN).exists():
-            say(f"Kinerja {year} sudah ada; tidak dimuat ulang.")
+            say(_("Kinerja %(year)s sudah ada; tidak dimuat ulang.") % {"year": year})
             continue
         with transaction.atomic():
             ctx = _context(admin)
@@ -646,15 +650,21 @@ def load_performance_demo(stdout=None) -> dict[int, dict[str, Any]]:
 
 
 def _describe(year: int, counts: dict[str, Any]) -> str:
-    parts = [f"{counts['skp']} SKP", f"{counts['rhk']} RHK", f"{counts['indicator']} indikator"]
-    parts.append(f"{counts['realisation']} realisasi")
+    parts = [
+        ngettext("%(n)s SKP", "%(n)s SKP", counts["skp"]) % {"n": counts["skp"]},
+        ngettext("%(n)s RHK", "%(n)s RHK", counts["rhk"]) % {"n": counts["rhk"]},
+        ngettext("%(n)s indikator", "%(n)s indikator", counts["indicator"]) % {"n": counts["indicator"]},
+    ]
+    parts.append(ngettext("%(n)s realisasi", "%(n)s realisasi", counts["realisation"]) % {"n": counts["realisation"]})
     if year == DONE_YEAR:
-        parts.append(f"{counts['evaluation']} evaluasi diumumkan")
-        parts.append(f"{counts['violating_units']} unit di luar pola distribusi")
+        n = counts["evaluation"]
+        parts.append(ngettext("%(n)s evaluasi diumumkan", "%(n)s evaluasi diumumkan", n) % {"n": n})
+        n = counts["violating_units"]
+        parts.append(ngettext("%(n)s unit di luar pola distribusi", "%(n)s unit di luar pola distribusi", n) % {"n": n})
     else:
         by_status = sorted(counts["status"].items(), key=lambda item: -item[1])
         parts.append(", ".join(f"{str(SkpStatus(status).label).lower()} {n}" for status, n in by_status))
-    return f"Kinerja {year} dimuat: " + "; ".join(parts) + "."
+    return _("Kinerja %(year)s dimuat: %(parts)s.") % {"year": year, "parts": "; ".join(parts)}
 
 
 def _context(admin: User) -> Context:

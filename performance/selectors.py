@@ -24,6 +24,8 @@ from django.db.models import (
 )
 from django.http import Http404
 
+from accounts.models import Role
+from accounts.permissions import has_role
 from org.models import Employee
 from performance import permissions as perm
 from performance import rules
@@ -34,6 +36,8 @@ from performance.models import (
     Level,
     Message,
     Notification,
+    Objection,
+    ObjectionStatus,
     PeerRequest,
     Period,
     PeriodStatus,
@@ -509,6 +513,16 @@ def home_tasks(*, user, today: date) -> list[dict]:
     """The performance part of "Perlu tindakan Anda": each task with its count, link and deadline."""
     eid = getattr(user, "employee_id", None)
     tasks: list[dict] = []
+    deciding = objections_to_decide_q(user)
+    if deciding is not None:
+        pending = Objection.objects.filter(deciding, status=ObjectionStatus.FILED).count()
+        if pending:
+            tasks.append({"kind": "objection_review", "count": pending, "url": "/kinerja/keberatan/"})
+    if has_role(user, Role.PIMPINAN):
+        # Those the Kepala Daerah appraises (heads of perangkat daerah): the pimpinan agrees for them.
+        heads = Skp.objects.filter(penilai__isnull=True, status=SkpStatus.SUBMITTED).count()
+        if heads:
+            tasks.append({"kind": "skp_review_heads", "count": heads, "url": "/kinerja/keberatan/#skp"})
     if eid is None:
         return tasks
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
@@ -692,3 +706,37 @@ def peer_request_get_for_respondent(*, user, pk) -> PeerRequest:
     if request is None:
         raise Http404
     return request
+
+
+# ---------------------------------------------------------------------------------------------
+# Objections waiting for a decision (/kinerja/keberatan/)
+
+
+def objections_to_decide_q(user) -> Q | None:
+    """The objections a user decides: as the atasan pejabat penilai, or as pimpinan where that is the
+    Kepala Daerah (no reviewer on the roster). None when the user decides none."""
+    eid = getattr(user, "employee_id", None)
+    q = Q(reviewer_id=eid) if eid is not None else None
+    if has_role(user, Role.PIMPINAN):
+        q = Q(reviewer__isnull=True) if q is None else q | Q(reviewer__isnull=True)
+    return q
+
+
+def decisions_page(*, user) -> dict[str, Any]:
+    """Objections to decide (open first, then decided), and for the pimpinan the heads' SKPs to agree."""
+    q = objections_to_decide_q(user)
+    objections = []
+    if q is not None:
+        objections = list(
+            Objection.objects.filter(q)
+            .select_related("evaluation__skp__employee", "evaluation__skp__period")
+            .order_by("status", "filed_at")[:200]
+        )
+    heads = []
+    if has_role(user, Role.PIMPINAN):
+        heads = list(
+            Skp.objects.filter(penilai__isnull=True, status=SkpStatus.SUBMITTED)
+            .select_related("employee", "period")
+            .order_by("employee__name")[:200]
+        )
+    return {"objections": objections, "heads": heads}

@@ -859,3 +859,10 @@ def team_approve(request):
     if missing:
         messages.error(request, _("%(n)s SKP yang dipilih tidak ditemukan atau bukan tim Anda.") % {"n": missing})
     return redirect(back)
+
+
+@login_required
+def decisions(request):
+    """Objections waiting for my decision (atasan pejabat penilai, or pimpinan for the heads), and for
+    the pimpinan the SKPs of heads appraised by the Kepala Daerah."""
+    return TemplateResponse(request, "performance/plan/decisions.html", selectors.decisions_page(user=request.user))

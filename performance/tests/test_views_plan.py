@@ -732,3 +732,39 @@ def test_home_query_count_does_not_grow_with_the_team(cycle, login, django_asser
             s.skp_submit(actor=_user(e), skp=_draft_skp(city, cycle.period, e))
 
     _count(client, reverse("core:home"), django_assert_max_num_queries, grow)
+
+
+def test_objections_to_decide_show_on_home_and_their_list(cycle, city, login):
+    from datetime import date
+
+    from performance import services as ps
+    from performance.models import PeriodStatus
+
+    levels = dict.fromkeys(
+        ["pelayanan", "akuntabel", "kompeten", "harmonis", "loyal", "adaptif", "kolaboratif"], "SESUAI"
+    )
+    cycle.to_status(PeriodStatus.EVALUATION)
+    evaluation = ps.evaluation_rate(
+        actor=city.user("penilai"),
+        skp=cycle.skp,
+        work_level="SESUAI",
+        behaviour_levels=levels,
+        behaviour_level="SESUAI",
+        work_justification="Belum ada realisasi",
+    )
+    dinas = cycle.skp.unit.parent.parent
+    ps.org_result_set(actor=city.user("pimpinan"), period=cycle.period, unit=dinas, predikat="BAIK")
+    ps.unit_finalise(actor=city.user("admin"), period=cycle.period, unit=dinas, reason="uji")
+    today = date.today()
+    ps.period_publish(actor=city.user("pimpinan"), period=cycle.period, today=today)
+    evaluation.refresh_from_db()
+    objection = ps.objection_file(
+        actor=city.user("pegawai"), evaluation=evaluation, reason="Realisasi triwulan IV belum dihitung", today=today
+    )
+    client = login(city.user("atasan"))
+    assert "1 keberatan menunggu keputusan Anda." in client.get("/").content.decode()
+    page = client.get("/kinerja/keberatan/").content.decode()
+    assert f"/kinerja/keberatan/{objection.pk}/" in page and "Pegawai Empat" in page
+    # Someone who decides nothing sees an empty list, not someone else's objection.
+    other = login(city.user("lain")).get("/kinerja/keberatan/").content.decode()
+    assert "Pegawai Empat" not in other and "Tidak ada keberatan" in other
