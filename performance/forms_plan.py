@@ -161,3 +161,17 @@ class PeerAnswerForm(forms.Form):
     def value_rows(self):
         """Each value's field with its three guidance lines, in the regulation's order."""
         return [(self[f"level_{code}"], lines) for code, _n, lines in rules.BERAKHLAK]
+
+
+class AnnexForm(VersionedForm):
+    """The three annex sections of the SKP (Lampiran PermenPANRB 6/2022)."""
+
+    dukungan_sumber_daya = forms.CharField(
+        label=_("Dukungan sumber daya"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    skema_pertanggungjawaban = forms.CharField(
+        label=_("Skema pertanggungjawaban"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    konsekuensi = forms.CharField(
+        label=_("Konsekuensi"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

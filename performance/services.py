@@ -515,6 +515,36 @@ def expectations_set(*, actor, skp: Skp, texts: Mapping[str, str], expected_vers
     return locked
 
 
+ANNEX_FIELDS = ("dukungan_sumber_daya", "skema_pertanggungjawaban", "konsekuensi")
+
+
+def skp_annex_set(*, actor, skp: Skp, texts: Mapping[str, str], expected_version: int | None = None) -> Skp:
+    """The SKP annex (dukungan sumber daya, skema pertanggungjawaban, konsekuensi): written by the
+    employee while drafting or by the pejabat penilai; like any change, it needs a new agreement."""
+    with transaction.atomic():
+        locked = Skp.objects.select_for_update().select_related("period").get(pk=skp.pk)
+        if not (perm.can_edit_skp(actor, locked) or perm.can_set_expectations(actor, locked)):
+            raise ServiceError(_("Lampiran SKP ini tidak dapat diubah sekarang."))
+        _check_version(locked, expected_version)
+        before = {f: getattr(locked, f) for f in ANNEX_FIELDS}
+        after = {f: (texts.get(f) or "").strip()[:5000] for f in ANNEX_FIELDS}
+        changes = diff(before, after)
+        if not changes:
+            return locked
+        for f, value in after.items():
+            setattr(locked, f, value)
+        locked.save(update_fields=[*ANNEX_FIELDS, "updated_at"])
+        _touch(locked)
+        event_record(
+            actor=actor,
+            action="performance.skp.annex",
+            obj=locked,
+            changes=changes,
+            subject_employee_id=locked.employee_id,
+        )
+    return locked
+
+
 def skp_content(skp: Skp) -> dict[str, Any]:
     """The SKP as plain data: what a version freezes and what the PDF prints."""
     rhks = []
@@ -545,6 +575,7 @@ def skp_content(skp: Skp) -> dict[str, Any]:
     return {
         "rhk": rhks,
         "expectations": {e.value: e.text for e in skp.expectations.all()},
+        "annex": {f: getattr(skp, f) for f in ANNEX_FIELDS},
         "penilai_id": skp.penilai_id,
         "atasan_penilai_id": skp.atasan_penilai_id,
     }

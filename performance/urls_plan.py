@@ -31,5 +31,6 @@ urlpatterns: list = [
     path("360/<int:pk>/", v.peer_answer, name="peer_answer"),
     path("tim/", v.team, name="team"),
     path("keberatan/", v.decisions, name="decisions"),
+    path("skp/<int:pk>/lampiran/", v.annex, name="annex"),
     path("tim/setujui/", v.team_approve, name="team_approve"),
 ]

@@ -29,6 +29,7 @@ from core.uploads import SizeLimitUploadHandler
 from performance import permissions as perm
 from performance import rules, selectors, services
 from performance.forms_plan import (
+    AnnexForm,
     ExpectationsForm,
     IndicatorForm,
     MessageForm,
@@ -151,6 +152,10 @@ def _arm_plan_forms(page: selectors.SkpPage) -> None:
     """Give every form on the page its current state: the SKP version, initial values, fresh tokens."""
     skp = page.skp
     v = skp.version
+    if page.can_edit or page.can_set_expectations:
+        page.forms["annex"] = AnnexForm(
+            initial={"version": v, **{f: getattr(skp, f) for f in services.ANNEX_FIELDS}}, auto_id="annex-%s"
+        )
     if page.can_edit:
         page.forms["rhk_new"] = RhkForm(
             initial={"version": v, "kind": RhkKind.UTAMA}, parent_choices=page.parent_choices, auto_id="rhk-new-%s"
@@ -231,6 +236,7 @@ def _apply_failed(page: selectors.SkpPage, failed: dict) -> None:
         "submit": page.can_edit,
         "review": page.can_review,
         "expectations": page.can_set_expectations,
+        "annex": page.can_edit or page.can_set_expectations,
         "thread_value": page.can_talk,
         "peer": page.can_request_peer,
         "rhk": page.can_edit and card,
@@ -247,7 +253,7 @@ def _apply_failed(page: selectors.SkpPage, failed: dict) -> None:
         else:
             errors = [failed.get("error", "")]
         page.forms["page_error"] = " ".join(str(e) for e in errors)
-    elif kind in ("rhk_new", "submit", "review", "expectations", "thread_value", "peer"):
+    elif kind in ("rhk_new", "submit", "review", "expectations", "annex", "thread_value", "peer"):
         page.forms[kind] = form
         page.forms[f"{kind}_open"] = True
     elif kind == "rhk":
@@ -484,6 +490,24 @@ def expectations(request, pk):
         return "perilaku"
 
     return _plan_change(request, skp.pk, ("expectations",), form, run, _("Ekspektasi khusus pimpinan disimpan."))
+
+
+@login_required
+@require_POST
+def annex(request, pk):
+    skp = selectors.skp_get_for(user=request.user, pk=pk)
+    form = AnnexForm(request.POST, auto_id="annex-%s")
+
+    def run(cd):
+        services.skp_annex_set(
+            actor=request.user,
+            skp=skp,
+            texts={f: cd[f] for f in services.ANNEX_FIELDS},
+            expected_version=cd["version"],
+        )
+        return "lampiran"
+
+    return _plan_change(request, skp.pk, ("annex",), form, run, _("Lampiran SKP disimpan."))
 
 
 # ---------------------------------------------------------------------------------------------

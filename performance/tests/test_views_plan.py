@@ -768,3 +768,33 @@ def test_objections_to_decide_show_on_home_and_their_list(cycle, city, login):
     # Someone who decides nothing sees an empty list, not someone else's objection.
     other = login(city.user("lain")).get("/kinerja/keberatan/").content.decode()
     assert "Pegawai Empat" not in other and "Tidak ada keberatan" in other
+
+
+def test_skp_annex_is_written_on_the_page_and_needs_a_new_agreement(cycle, city, login):
+    from audit.models import Event
+
+    skp = cycle.skp
+    client = login(city.user("pegawai"))
+    page = client.get(f"/kinerja/skp/{skp.pk}/").content.decode()
+    assert "Lampiran SKP" in page and "Simpan lampiran" in page
+    response = client.post(
+        f"/kinerja/skp/{skp.pk}/lampiran/",
+        {
+            "version": skp.version,
+            "dukungan_sumber_daya": "Server dan akses internet kantor",
+            "skema_pertanggungjawaban": "Laporan triwulanan ke kepala seksi",
+            "konsekuensi": "",
+        },
+        follow=True,
+    )
+    assert "Lampiran SKP disimpan." in response.content.decode()
+    skp.refresh_from_db()
+    assert skp.dukungan_sumber_daya == "Server dan akses internet kantor" and skp.status == "draft"
+    assert Event.objects.filter(action="performance.skp.annex", subject_employee_id=skp.employee_id).exists()
+    # Someone who only reads the SKP (the atasan) sees the annex but gets no form.
+    other = login(city.user("atasan")).get(f"/kinerja/skp/{skp.pk}/").content.decode()
+    assert "Laporan triwulanan ke kepala seksi" in other and "Simpan lampiran" not in other
+    stale = login(city.user("pegawai")).post(
+        f"/kinerja/skp/{skp.pk}/lampiran/", {"version": 1, "konsekuensi": "x"}, follow=True
+    )
+    assert "baru saja diubah" in stale.content.decode()
