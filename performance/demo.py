@@ -914,6 +914,7 @@ def _content(plan: SkpPlan) -> dict[str, Any]:
             for r in plan.rhks
         ],
         "expectations": dict(plan.expectations),
+        "annex": dict.fromkeys(services.ANNEX_FIELDS, ""),
         "penilai_id": plan.person.penilai_id,
         "atasan_penilai_id": plan.person.atasan_id,
     }
