@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "org",
     "fairness",
     "performance",
+    "criteria",
+    "transparency",
 ]
 
 MIDDLEWARE = [

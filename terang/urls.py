@@ -14,6 +14,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("kinerja/", include("performance.urls")),
     path("keadilan/", include("fairness.urls")),
+    path("kriteria/", include("criteria.urls")),
+    path("", include("transparency.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
