@@ -184,6 +184,25 @@ def names_for(keys) -> dict[str, str]:
     return out
 
 
+def rater_names(names: dict[str, str], rater_keys, appraisers: set[str], salt: str) -> dict[str, str]:
+    """Names to show for raters: appraisers by name, 360 respondents only as "Responden 360 #n".
+
+    360 answers are anonymous (services.peer_summary shows them only in aggregate), so the fairness
+    pages never tie a respondent's name to how they rated. The numbering is a keyed hash of the run,
+    so it reveals nothing about who is who and stays the same within one analysis.
+    """
+    import hashlib
+
+    respondents = sorted(
+        (k for k in set(rater_keys) if k not in appraisers),
+        key=lambda k: hashlib.sha256(f"{salt}:{k}".encode()).hexdigest(),
+    )
+    out = dict(names)
+    for n, key in enumerate(respondents, start=1):
+        out[key] = _("Responden 360 #%(n)s") % {"n": n}
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Charts: severity with its 95 % interval, drawn as inline SVG by the templates
 
@@ -440,13 +459,16 @@ def _departure_sentence(departure: float) -> str:
     ) % {"points": num(abs(departure), 1)}
 
 
-def _flagged_pairs(report: dict[str, Any], pairs: dict, names: dict[str, str]) -> list[dict[str, Any]]:
+def _flagged_pairs(
+    report: dict[str, Any], pairs: dict, names: dict[str, str], shown: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    shown = names if shown is None else shown
     out = []
     for item in report.get("interactions") or []:
         if item.get("flag") and item.get("bias") is not None:
             out.append(
                 {
-                    "rater": names.get(item["rater"], item["rater"]),
+                    "rater": shown.get(item["rater"], item["rater"]),
                     "ratee": names.get(item["ratee"], item["ratee"]),
                     "rater_key": item["rater"],
                     "ratee_key": item["ratee"],
@@ -461,7 +483,7 @@ def _flagged_pairs(report: dict[str, Any], pairs: dict, names: dict[str, str]) -
         if item.get("flag") and item.get("departure") is not None:
             out.append(
                 {
-                    "rater": names.get(item["rater"], item["rater"]),
+                    "rater": shown.get(item["rater"], item["rater"]),
                     "ratee": names.get(item["ratee"], item["ratee"]),
                     "rater_key": item["rater"],
                     "ratee_key": item["ratee"],
@@ -620,7 +642,8 @@ def analysis_page(*, run: AnalysisRun) -> dict[str, Any]:
     keys |= {k for pair in flagged_pair_keys for k in pair}
     keys |= {c["ratee"] for c in conflicts}
     names = names_for(keys)
-    raters = _rater_rows(report, appraisers, names)
+    shown = rater_names(names, {r["id"] for r in report.get("raters", [])}, appraisers, f"run{run.pk}")
+    raters = _rater_rows(report, appraisers, shown)
     flagged = [r for r in raters if r["flag_codes"]]
     chart_rows = raters if len(raters) <= CHART_MAX_ROWS else flagged
     for c in conflicts:
@@ -634,7 +657,7 @@ def analysis_page(*, run: AnalysisRun) -> dict[str, Any]:
             "flagged_raters": flagged,
             "chart": forest_chart(chart_rows),
             "chart_partial": len(raters) > CHART_MAX_ROWS,
-            "pairs": _flagged_pairs(report, pairs, names),
+            "pairs": _flagged_pairs(report, pairs, names, shown),
             "conflicts": conflicts,
             "reliability": _reliability(report.get("reliability") or {}),
             "connectivity": _connectivity(report.get("connectivity") or {}),
@@ -862,6 +885,8 @@ def session_page(*, session: CalibrationSession, user) -> dict[str, Any]:
                 name_keys.add(c["rater"])
                 staged.append((ev, "conflict", {"kind": kind_label, **c}))
     names = names_for(name_keys)
+    appraiser_keys = {k for run in runs for k in (run.results or {}).get("appraisers", [])}
+    names = rater_names(names, name_keys, appraiser_keys, f"session{session.pk}")
     seen: set[tuple[int, str]] = set()
     for ev, what, data in staged:
         if what == "flag":

@@ -1028,6 +1028,13 @@ def evaluation_rate(
         evaluation, _created = Evaluation.objects.select_for_update().get_or_create(skp=locked_skp)
         if evaluation.status in (EvaluationStatus.FINAL, EvaluationStatus.PUBLISHED):
             raise ServiceError(_("Evaluasi ini sudah final."))
+        if evaluation.changed_by_calibration:
+            raise ServiceError(
+                _(
+                    "Penilaian ini sudah diubah oleh komite kalibrasi; "
+                    "perubahan berikutnya melalui komite, bukan penilai."
+                )
+            )
         if not _created:
             _check_version(evaluation, expected_version)
         computed = achievements(

@@ -198,3 +198,16 @@ def test_analysis_page_reads_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = head_client.get(reverse("fairness:my_report"))
     assert response.status_code == 200
+
+
+def test_360_respondents_are_never_named_in_the_rater_table(year, done_run, login):
+    """360 answers are anonymous: the analysis shows respondents only as numbered pseudonyms."""
+    response = login(year.user("admin")).get(reverse("fairness:analysis", args=[done_run.pk]))
+    rows = response.context["page"]["raters"]
+    respondents = [row for row in rows if row["key"] not in done_run.results["appraisers"]]
+    assert len(respondents) == 16
+    assert sorted(row["name"] for row in respondents) == sorted(f"Responden 360 #{n}" for n in range(1, 17))
+    html = response.content.decode()
+    assert "Responden 360 #1" in html
+    # Appraisers keep their names: the report is about how appraisers rate.
+    assert year.employee("kasi_data").full_name in html

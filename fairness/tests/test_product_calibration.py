@@ -254,3 +254,34 @@ def test_employee_evaluation_page_shows_the_calibration_beside_the_result(year, 
     page = login(year.user("data1")).get(f"/kinerja/skp/{evaluation.skp_id}/evaluasi/").content.decode()
     assert "diubah melalui kalibrasi" in page
     assert "Diubah melalui kalibrasi" in page and "Disamakan dengan capaian terukur" in page
+
+
+def test_the_appraiser_cannot_overwrite_a_calibrated_rating(year, session):
+    from performance import services as ps
+
+    complete(session, year)
+    evaluation = year.skps["data1"].evaluation
+    fs.calibration_decide(
+        actor=year.user("admin"),
+        session=session,
+        evaluation=evaluation,
+        decision="adjust",
+        work_level="SESUAI",
+        behaviour_level="SESUAI",
+        reason="Disamakan dengan capaian terukur",
+    )
+    skp = evaluation.skp
+    skp.refresh_from_db()
+    levels = dict(evaluation.behaviour_levels)
+    with pytest.raises(ps.ServiceError, match="komite kalibrasi"):
+        ps.evaluation_rate(
+            actor=year.user("kasi_data"),
+            skp=skp,
+            work_level="DI_ATAS",
+            behaviour_levels=levels,
+            behaviour_level="DI_ATAS",
+            work_justification="x",
+            behaviour_justification="x",
+        )
+    evaluation.refresh_from_db()
+    assert (evaluation.work_level, evaluation.behaviour_level) == ("SESUAI", "SESUAI")
