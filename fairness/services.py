@@ -669,7 +669,7 @@ def calibration_decide(
     if decision not in DecisionKind.values:
         raise ServiceError(_("Pilih keputusan: tetap atau diubah."))
     with transaction.atomic():
-        locked = CalibrationSession.objects.select_for_update().select_related("unit").get(pk=session.pk)
+        locked = CalibrationSession.objects.select_for_update(of=("self",)).select_related("unit").get(pk=session.pk)
         members = list(locked.memberships.all())
         if locked.status != SessionStatus.OPEN:
             raise ServiceError(_("Sesi ini sudah ditutup."))

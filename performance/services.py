@@ -1174,7 +1174,7 @@ def unit_finalise(*, actor, period: Period, unit: Unit, reason: str = "") -> Uni
                 _("Tetapkan dulu capaian kinerja organisasi untuk unit ini: ia menentukan pola distribusi.")
             )
         evaluations = list(
-            Evaluation.objects.select_for_update()
+            Evaluation.objects.select_for_update(of=("self",))
             .filter(skp__period=period, skp__unit__path__startswith=unit.path)
             .select_related("skp__employee__position")
         )
@@ -1362,7 +1362,7 @@ def objection_decide(
         raise ServiceError(_("Tuliskan alasan keputusan."))
     with transaction.atomic():
         locked = (
-            Objection.objects.select_for_update()
+            Objection.objects.select_for_update(of=("self",))
             .select_related("evaluation__skp__employee__position")
             .get(pk=objection.pk)
         )
