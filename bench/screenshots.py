@@ -4,10 +4,15 @@ Start the demo first (``make run``), then::
 
     .venv/bin/python bench/screenshots.py [--url http://127.0.0.1:8000] [--out docs/screenshots]
 
-Logs in as ``admin`` and as the demo employee (a pelaksana in a Seksi Aplikasi, the one that
-``load_demo`` prints), whose NIP is read from the demo database. Needs Debian's Chromium at
-/usr/bin/chromium. The import-with-errors shot uploads a small broken CSV: nothing is saved,
-but the attempt is listed under "Impor sebelumnya" and in the audit trail, like any upload.
+Logs in as ``admin``, as the demo employee (a pelaksana in a Seksi Aplikasi, the one that
+``load_demo`` prints) and as their pejabat penilai; their NIPs, SKPs and units are read from the
+demo database (``TERANG_VAR_DIR``'s, as the server's). Needs Debian's Chromium at
+/usr/bin/chromium and the background worker (``make run`` starts it). The import-with-errors shot
+uploads a small broken CSV: nothing is saved, but the attempt is listed under "Impor sebelumnya"
+and in the audit trail, like any upload. The fairness shots start one analysis of the 2025 BerAKHLAK
+ratings of the whole organisation through the page and wait for it; each run adds one to the
+period's history. The results board (/papan/) and the public portal (/publik/) are taken when they
+answer 200, and skipped otherwise.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_PASSWORD = "terang-demo"  # noqa: S105  (the demo accounts' published password)
+DONE_YEAR = 2025  # the demo's evaluated and announced year; the year after it is under way
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -62,7 +68,27 @@ def demo_employee() -> dict:
         staff = Employee.objects.filter(is_active=True, penilai__isnull=False).order_by("nip").first()
     if staff is None:
         sys.exit("No employees in the database: run `make run` (it loads the demo city) first.")
-    return {"nip": staff.nip, "pk": staff.pk, "unit_id": staff.unit_id, "name": staff.full_name}
+    return {
+        "nip": staff.nip,
+        "pk": staff.pk,
+        "unit_id": staff.unit_id,
+        "name": staff.full_name,
+        "penilai_nip": staff.penilai.nip,
+        # The perangkat daerah (depth-1 unit) above the employee's unit, for the dashboard's unit page.
+        "pd_id": staff.unit.ancestor_ids()[1],
+    }
+
+
+def demo_performance(employee: dict) -> dict:
+    """The demo employee's current SKP and their evaluated 2025 SKP, with the 2025 period."""
+    from performance.models import Skp
+
+    skps = Skp.objects.filter(employee_id=employee["pk"]).order_by("-period__year", "pk")
+    current = skps.first()
+    done = skps.filter(period__year=DONE_YEAR).first()
+    if current is None or done is None:
+        sys.exit(f"The demo employee has no {DONE_YEAR} SKP: load the demo city with `terang load_demo`.")
+    return {"skp_id": current.pk, "done_skp_id": done.pk, "done_period_id": done.period_id}
 
 
 def broken_csv() -> bytes:
@@ -109,6 +135,21 @@ def log_in(page, username: str, password: str) -> None:
     page.get_by_role("heading", name="Perlu tindakan Anda").wait_for()
 
 
+def fairness_analysis(page, period_id: int) -> None:
+    """Start an analysis of the period's BerAKHLAK ratings of everyone and wait on its page until it ends."""
+    page.goto(f"/keadilan/?periode={period_id}")
+    page.get_by_label("Cakupan").select_option(label="Seluruh organisasi")
+    page.get_by_label("Penilaian yang dianalisis").select_option("perilaku")
+    page.get_by_role("button", name="Jalankan", exact=True).click()
+    page.wait_for_url("**/keadilan/analisis/*/")
+    # The page polls while the worker runs, then reloads itself with the results (or the failure).
+    results = page.get_by_role("heading", name="Posisi setiap penilai")
+    failed = page.locator("#run-status .alert")
+    results.or_(failed).wait_for(timeout=600_000)
+    if failed.count():
+        sys.exit(f"The fairness analysis failed: {failed.inner_text()}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="the running Terang")
@@ -123,13 +164,29 @@ def main() -> None:
 
     wait_for_server(url)
     employee = demo_employee()
+    perf = demo_performance(employee)
     taken: list[Path] = []
 
-    def shot(page, name: str, *, full_page: bool = True) -> None:
+    def shot(page, name: str, *, full_page: bool = True, height: int | None = None) -> None:
+        """The whole page, or with `height` only its top (in CSS pixels) when the rest is a long list."""
         page.wait_for_load_state("networkidle")
         path = out / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        if height is None:
+            page.screenshot(path=str(path), full_page=full_page)
+        else:
+            height = min(height, page.evaluate("document.documentElement.scrollHeight"))
+            clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height}
+            page.screenshot(path=str(path), full_page=True, clip=clip)
         taken.append(path)
+
+    def shot_if_there(page, address: str, name: str, *, height: int | None = None) -> None:
+        """Pages still being built: taken when they answer 200, skipped (and said so) otherwise."""
+        response = page.goto(address)
+        if response is not None and response.status == 200 and response.url.endswith(address):
+            shot(page, name, height=height)
+        else:
+            status = response.status if response is not None else "no answer"
+            print(f"skipped {name}: {address} answered {status} at {page.url}")
 
     pw = sync_playwright().start()
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -160,6 +217,15 @@ def main() -> None:
         shot(page, "07-impor-kesalahan")
         page.goto("/audit/")
         shot(page, "08-jejak-audit")
+        page.goto("/kinerja/dasbor/")
+        shot(page, "15-dasbor-kinerja")
+        page.goto(f"/kinerja/dasbor/unit/{employee['pd_id']}/?periode={perf['done_period_id']}")
+        page.locator("canvas[data-chart][data-drawn]").first.wait_for()
+        shot(page, "16-dasbor-unit-sebaran", height=1800)
+        fairness_analysis(page, perf["done_period_id"])
+        shot(page, "18-analisis-keadilan", height=1800)
+        page.goto(f"/keadilan/?periode={perf['done_period_id']}")
+        shot(page, "17-keadilan")
         ctx.close()
 
         # --- as the demo employee, desktop and phone
@@ -167,6 +233,13 @@ def main() -> None:
         page = ctx.new_page()
         log_in(page, employee["nip"], args.password)
         shot(page, "09-beranda-pegawai")
+        page.goto("/kinerja/")
+        shot(page, "11-kinerja-saya")
+        page.goto(f"/kinerja/skp/{perf['skp_id']}/")
+        shot(page, "12-skp", height=2070)
+        page.goto(f"/kinerja/skp/{perf['done_skp_id']}/evaluasi/")
+        shot(page, "14-hasil-evaluasi")
+        shot_if_there(page, "/papan/", "19-papan-hasil", height=2300)
         ctx.close()
         ctx = browser.new_context(
             base_url=url, locale="id-ID", viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
@@ -175,12 +248,26 @@ def main() -> None:
         log_in(page, employee["nip"], args.password)
         shot(page, "10-beranda-pegawai-ponsel")
         ctx.close()
+
+        # --- as the demo employee's pejabat penilai, desktop
+        ctx = browser.new_context(base_url=url, locale="id-ID", viewport=DESKTOP)
+        page = ctx.new_page()
+        log_in(page, employee["penilai_nip"], args.password)
+        page.goto("/kinerja/tim/")
+        shot(page, "13-tim-saya")
+        ctx.close()
+
+        # --- nobody logged in: the public portal
+        ctx = browser.new_context(base_url=url, locale="id-ID", viewport=DESKTOP)
+        page = ctx.new_page()
+        shot_if_there(page, "/publik/", "20-portal-publik")
+        ctx.close()
     finally:
         browser.close()
         pw.stop()
 
     print(f"{len(taken)} screenshots in {out} (employee: {employee['name']}, NIP {employee['nip']}):")
-    for path in taken:
+    for path in sorted(taken):
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 

@@ -303,7 +303,7 @@ def _structure(rng: random.Random) -> tuple[list[Slot], list[tuple[tuple[str, ..
     staff_units: list[tuple[tuple[str, ...], str]] = []
     for name, head_title, bidangs in PERANGKAT_DAERAH:
         pd = (name,)
-        heads.append(Slot(pd, f"{head_title} {name}" if head_title.startswith("Kepala") else head_title, "JPT_PRATAMA"))
+        heads.append(Slot(pd, f"Kepala {name}" if head_title.startswith("Kepala") else head_title, "JPT_PRATAMA"))
         sek = "Sekretariat" if not name.startswith("Sekretariat") else "Bagian Tata Usaha"
         parts = [sek, *bidangs] if not name.startswith(("Sekretariat", "Inspektorat")) else bidangs
         for part in parts:

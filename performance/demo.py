@@ -1129,8 +1129,8 @@ def _load_done_year(ctx: Context, rng: random.Random) -> dict[str, Any]:
     period = _create_period(ctx, DONE_YEAR)
     ctx.rule = services.rules_for(period)[1]
     slices = list(period.slices.order_by("start"))
-    # Those appraised by the Kepala Daerah (outside the roster) cannot submit through Terang: drafts.
-    statuses = {p.id: SkpStatus.AGREED if p.penilai_id else SkpStatus.DRAFT for p in ctx.people}
+    # Everyone's SKP was agreed; for heads appraised by the Kepala Daerah the pimpinan agreed and rated.
+    statuses = dict.fromkeys((p.id for p in ctx.people), SkpStatus.AGREED)
     plans = _plan_skps(ctx, statuses, rng)
     for plan in plans:
         _expectations(plan, rng, 0.2)
@@ -1141,6 +1141,7 @@ def _load_done_year(ctx: Context, rng: random.Random) -> dict[str, Any]:
     dates = {"start": date(2025, 1, 2), "agreed": date(2025, 1, 20), "late": date(2025, 2, 10)}
     counts = _write_plans(ctx, period, plans, dates, rng)
     counts["realisation"] = len(_write_realisations(ctx, plans, slices, rng, done_year=True))
+    counts["peer"] = _peer_input_done_year(ctx, plans, rng)
 
     period = services.period_set_status(actor=ctx.admin, period=period, status=PeriodStatus.EVALUATION)
     # The next-higher leader sets each unit's result first: it picks the pattern the ratings fall in.
@@ -1169,6 +1170,44 @@ def _load_done_year(ctx: Context, rng: random.Random) -> dict[str, Any]:
     counts["violating_units"] = len(stats.violating_units)
     _summary_event(period, counts)
     return dict(counts)
+
+
+def _peer_input_done_year(ctx: Context, plans: list[SkpPlan], rng: random.Random) -> int:
+    """2025's 360 input: three colleagues from other teams of the same perangkat daerah answer for most
+    staff. Their answers follow the person's behaviour with some noise; they are what connects the
+    appraisers of different teams, so the fairness analysis can compare them."""
+    by_pd: dict[int, list[Person]] = defaultdict(list)
+    for p in ctx.people:
+        by_pd[p.pd_id].append(p)
+    rows = []
+    order = rules.LEVEL_ORDER
+    for plan in plans:
+        person = plan.person
+        if plan.behaviour is None or person.penilai_id is None or rng.random() < 0.15:
+            continue
+        others = [p for p in by_pd[person.pd_id] if p.id != person.id and p.penilai_id != person.penilai_id]
+        if len(others) < 3:
+            continue
+        requested_by = ctx.by_id[person.penilai_id].user_id or ctx.admin.pk
+        for k, respondent in enumerate(rng.sample(others, 3)):
+            levels = {}
+            for code in VALUES:
+                i = order.index(plan.behaviour) + rng.choices([-1, 0, 1], weights=[1, 6, 1])[0]
+                levels[code] = order[min(max(i, 0), len(order) - 1)].value
+            rows.append(
+                PeerRequest(
+                    skp=plan.obj,
+                    respondent_id=respondent.id,
+                    relation=PeerRelation.PEER,
+                    requested_by_id=requested_by,
+                    created_at=_at(date(2025, 11, 3), 10),
+                    answered_at=_at(date(2025, 11, 10) + timedelta(days=k), 13),
+                    levels=levels,
+                    comment=rng.choice(PEER_COMMENTS),
+                )
+            )
+    PeerRequest.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
 
 
 def _backdate(period: Period, started: datetime, waiting: str) -> None:
@@ -1354,7 +1393,11 @@ def _evaluation(plan: SkpPlan, suggestion, org_plan: dict, ctx: Context, rng: ra
         behaviour_levels=levels,
         behaviour_level=plan.behaviour.value,
         predikat=rules.predikat(plan.work, plan.behaviour).value,
-        rated_by_id=ctx.by_id[plan.person.penilai_id].user_id,
+        rated_by_id=(
+            ctx.by_id[plan.person.penilai_id].user_id
+            if plan.person.penilai_id
+            else (ctx.pimpinan or ctx.admin).pk
+        ),
         rated_at=_at(date(2025, 12, 8) + timedelta(days=rng.randint(0, 30)), 11),
         version=2,
     )
