@@ -47,6 +47,19 @@ class RhkForm(VersionedForm):
             )
 
 
+class LibrarySelect(forms.Select):
+    """Options carry the library indicator's wording, so picking one can fill the form (criteria.js)."""
+
+    def __init__(self, *args, option_data=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.option_data = option_data or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["attrs"].update(self.option_data.get(str(value), {}))
+        return option
+
+
 class IndicatorForm(VersionedForm):
     text = forms.CharField(label=_("Indikator kinerja"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     aspect = forms.ChoiceField(label=_("Aspek"), choices=Aspect.choices)
@@ -65,6 +78,41 @@ class IndicatorForm(VersionedForm):
         choices=Direction.choices,
         help_text=_("Untuk waktu dan biaya biasanya makin rendah makin baik."),
     )
+
+    def __init__(self, *args, library=(), **kwargs):
+        """`library`: adopted library indicators (criteria.CriterionVersion) the employee may pick."""
+        super().__init__(*args, **kwargs)
+        if not library:
+            return
+        data = {
+            str(v.pk): {
+                "data-text": v.text,
+                "data-aspect": v.aspect,
+                "data-kind": v.indicator_kind,
+                "data-unit": v.measure_unit,
+            }
+            for v in library
+        }
+        field = forms.TypedChoiceField(
+            label=_("Ambil dari pustaka kriteria"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[
+                ("", _("— tulis sendiri —")),
+                *(
+                    (
+                        v.pk,
+                        _("%(title)s (v%(n)s, %(unit)s)")
+                        % {"title": v.criterion.title, "n": v.number, "unit": v.criterion.unit.name},
+                    )
+                    for v in library
+                ),
+            ],
+            widget=LibrarySelect(attrs={"data-library-pick": ""}, option_data=data),
+            help_text=_("Indikator yang disusun bersama dan ditetapkan kepala unit. Isian di bawah terisi darinya."),
+        )
+        self.fields = {"criterion_version": field, **self.fields}
 
 
 class ReviewForm(VersionedForm):

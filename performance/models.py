@@ -221,6 +221,10 @@ class Indicator(models.Model):
     target_text = models.TextField(_("target (uraian)"), blank=True)
     direction = models.CharField(max_length=14, choices=Direction.choices, default=Direction.HIGHER_BETTER)
     order = models.PositiveSmallIntegerField(default=0)
+    # The adopted library version this indicator was taken from (criteria app), if any.
+    criterion_version = models.ForeignKey(
+        "criteria.CriterionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["rhk_id", "order", "id"]

@@ -279,7 +279,7 @@ def skp_page(*, user, pk, today: date) -> SkpPage:
     prefetch_related_objects(
         [skp],
         Prefetch("rhks", queryset=_rhk_order().select_related("parent")),
-        "rhks__indicators",
+        Prefetch("rhks__indicators", queryset=Indicator.objects.select_related("criterion_version")),
         "rhks__indicators__realisations",
         Prefetch("rhks__indicators__realisations__evidence", queryset=Evidence.objects.select_related("uploaded_by")),
         "expectations",

@@ -52,6 +52,7 @@ from performance.models import (
     Thread,
     UnitFinalisation,
 )
+from transparency.tasks import aggregates_refresh_enqueue
 
 
 class ServiceError(Exception):
@@ -404,6 +405,22 @@ def _decimal(value, label: str) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
+def _library_version_id(version, skp: Skp) -> int:
+    """The id of an adopted library indicator published for the SKP's employee, or a refusal."""
+    from criteria.selectors import version_applies_to
+
+    version_id = getattr(version, "pk", version)
+    employee = Employee.objects.select_related("unit", "position").get(pk=skp.employee_id)
+    if not version_applies_to(version_id=version_id, employee=employee):
+        raise ServiceError(
+            _(
+                "Indikator ini tidak ada di pustaka kriteria yang berlaku untuk Anda, atau versinya sudah "
+                "digantikan. Pilih lagi dari pustaka."
+            )
+        )
+    return version_id
+
+
 def indicator_save(
     *,
     actor,
@@ -417,7 +434,10 @@ def indicator_save(
     direction: str = "HIGHER_BETTER",
     indicator: Indicator | None = None,
     expected_version: int | None = None,
+    criterion_version=None,
 ) -> Indicator:
+    """Add or change an indicator. `criterion_version` (a criteria.CriterionVersion) links it to the
+    library indicator it was taken from; it must be adopted and published for the employee."""
     text = text.strip()
     if not text:
         raise ServiceError(_("Tuliskan indikator kinerja."))
@@ -449,6 +469,8 @@ def indicator_save(
             "target_text": target_text.strip(),
             "direction": direction,
         }
+        if criterion_version is not None:
+            fields["criterion_version_id"] = _library_version_id(criterion_version, locked)
         if indicator is None:
             order = (owner.indicators.aggregate(m=Max("order"))["m"] or 0) + 1
             obj = Indicator.objects.create(rhk=owner, order=order, **fields)
@@ -1299,6 +1321,7 @@ def period_publish(*, actor, period: Period, today: date | None = None) -> int:
             % {"date": deadline.strftime("%d/%m/%Y")},
             "/kinerja/",
         )
+        aggregates_refresh_enqueue(locked.pk, trigger="performance.period.publish")
     return count
 
 
@@ -1406,6 +1429,7 @@ def objection_decide(
             % {"result": _("hasil diubah") if locked.changed else _("hasil tetap")},
             f"/kinerja/keberatan/{locked.pk}/",
         )
+        aggregates_refresh_enqueue(skp.period_id, trigger="performance.objection.decide")
     return locked
 
 
@@ -1443,4 +1467,5 @@ def evaluation_calibrate(
             reason=reason.strip(),
             subject_employee_id=locked.skp.employee_id,
         )
+        aggregates_refresh_enqueue(locked.skp.period_id, trigger="performance.evaluation.calibrate")
     return before, locked

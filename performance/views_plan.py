@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from core.files import private_response
 from core.uploads import SizeLimitUploadHandler
+from criteria.selectors import library_versions_for
 from performance import permissions as perm
 from performance import rules, selectors, services
 from performance.forms_plan import (
@@ -161,6 +162,7 @@ def _arm_plan_forms(page: selectors.SkpPage) -> None:
             initial={"version": v, "kind": RhkKind.UTAMA}, parent_choices=page.parent_choices, auto_id="rhk-new-%s"
         )
         page.forms["submit"] = SubmitForm(initial={"version": v}, auto_id="submit-%s")
+        library = library_versions_for(employee=skp.employee) if page.rhks else []
         for card in page.rhks:
             r = card.rhk
             card.edit_form = RhkForm(
@@ -176,6 +178,7 @@ def _arm_plan_forms(page: selectors.SkpPage) -> None:
             )
             card.indicator_form = IndicatorForm(
                 initial={"version": v, "kind": IndicatorKind.KUANTITATIF, "direction": Direction.HIGHER_BETTER},
+                library=library,
                 auto_id=f"rhk{r.pk}-ind-%s",
             )
             for row in card.indicators:
@@ -398,14 +401,29 @@ def _indicator_fields(cd) -> dict:
     }
 
 
+def _with_library_wording(data, library):
+    """Without JavaScript the picked library indicator has not filled the form: take its wording."""
+    picked = next((v for v in library if str(v.pk) == data.get("criterion_version")), None)
+    if picked is None or data.get("text", "").strip():
+        return data
+    data = data.copy()
+    data["text"], data["aspect"], data["kind"] = picked.text, picked.aspect, picked.indicator_kind
+    if not data.get("target_unit", "").strip():
+        data["target_unit"] = picked.measure_unit
+    return data
+
+
 @require_POST
 @login_required
 def indicator_add(request, pk):
     rhk = selectors.rhk_get_for(user=request.user, pk=pk)
-    form = IndicatorForm(request.POST, auto_id=f"rhk{rhk.pk}-ind-%s")
+    library = library_versions_for(employee=rhk.skp.employee)
+    form = IndicatorForm(_with_library_wording(request.POST, library), library=library, auto_id=f"rhk{rhk.pk}-ind-%s")
 
     def run(cd):
-        indicator = services.indicator_save(actor=request.user, rhk=rhk, **_indicator_fields(cd))
+        indicator = services.indicator_save(
+            actor=request.user, rhk=rhk, criterion_version=cd.get("criterion_version"), **_indicator_fields(cd)
+        )
         return f"ind-{indicator.pk}"
 
     return _plan_change(request, rhk.skp_id, ("indicator_new", rhk.pk), form, run, _("Indikator ditambahkan."))
