@@ -5,9 +5,12 @@ from django.utils import timezone
 
 from accounts.models import Role
 from accounts.permissions import user_roles
+from criteria.selectors import open_rounds_for
 from org.models import Employee, RosterImport
 from org.selectors import employee_team, org_health
+from performance.models import Predikat
 from performance.selectors import home_tasks
+from transparency.selectors import latest_own_result
 
 
 @login_required
@@ -34,6 +37,10 @@ def home(request):
         context["recent_imports"] = list(RosterImport.objects.select_related("created_by")[:5])
     context["tasks"] = tasks
     context["perf_tasks"] = home_tasks(user=request.user, today=timezone.localdate())
+    context["open_rounds"] = open_rounds_for(employee=employee)
+    context["my_result"] = latest_own_result(employee_id=employee.pk if employee else None)
+    if context["my_result"] is not None:
+        context["my_result_label"] = dict(Predikat.choices).get(context["my_result"].predikat, "")
     return TemplateResponse(request, "core/home.html", context)
 
 

@@ -687,3 +687,14 @@ def round_status_label(state: rules.RoundState) -> str:
         rules.RoundState.SCHEDULED: _("Terjadwal"),
         rules.RoundState.CLOSED: _("Ditutup"),
     }[state]
+
+
+def open_rounds_for(*, employee) -> int:
+    """How many drafting rounds are open now for the employee's unit or a unit above it (one query)."""
+    if employee is None:
+        return 0
+    now = timezone.now()
+    unit_ids = [int(part) for part in employee.unit.path.strip("/").split("/") if part]
+    return Round.objects.filter(
+        unit_id__in=unit_ids, status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now
+    ).count()

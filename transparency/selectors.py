@@ -688,3 +688,17 @@ def recognition_get_for(*, user, pk: int) -> Recognition:
     if recognition is None:
         raise Http404
     return recognition
+
+
+def latest_own_result(*, employee_id: int | None):
+    """The employee's latest published result on the board (score, percentiles), or None; one query."""
+    if employee_id is None:
+        return None
+    from transparency.models import EmployeeResult
+
+    return (
+        EmployeeResult.objects.filter(employee_id=employee_id)
+        .select_related("period")
+        .order_by("-period__year", "-period_id")
+        .first()
+    )

@@ -497,3 +497,15 @@ def test_skp_page_query_count_does_not_grow_with_the_library(cycle, client, org,
             )
 
     _count(client, reverse("performance:skp", args=[cycle.skp.pk]), django_assert_max_num_queries, grow, limit=30)
+
+
+def test_beranda_invites_the_unit_to_an_open_round(city, org, login):
+    from criteria.tests.conftest import open_round
+
+    page = login(city.user("pegawai")).get("/").content.decode()
+    assert "putaran penyusunan kriteria terbuka" not in page
+    open_round(city, org.seksi)
+    page = login(city.user("pegawai")).get("/").content.decode()
+    assert "1 putaran penyusunan kriteria terbuka untuk unit Anda" in page
+    # Another dinas is not invited.
+    assert "putaran penyusunan kriteria terbuka" not in login(city.user("lain")).get("/").content.decode()
