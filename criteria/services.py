@@ -516,12 +516,12 @@ def proposal_decide(*, actor, proposal: Proposal, adopt: bool, reason: str, now:
             )
             if latest is not None:
                 aggregates_refresh_enqueue(latest, trigger="criteria.version.adopt")
-            text = _("Usulan Anda \u201c%(title)s\u201d diterima dan terbit sebagai versi %(n)s.") % {
+            text = _("Usulan Anda “%(title)s” diterima dan terbit sebagai versi %(n)s.") % {
                 "title": locked.title[:120],
                 "n": version.number,
             }
         else:
-            text = _("Usulan Anda \u201c%(title)s\u201d ditolak. Baca alasannya.") % {"title": locked.title[:120]}
+            text = _("Usulan Anda “%(title)s” ditolak. Baca alasannya.") % {"title": locked.title[:120]}
         notify([locked.proposer_id], text, reverse("criteria:proposal", args=[locked.pk]))
     return locked
 
