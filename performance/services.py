@@ -303,6 +303,7 @@ def _copy_previous(skp: Skp) -> int:
                 target_text=i.target_text,
                 direction=i.direction,
                 order=i.order,
+                criterion_version_id=i.criterion_version_id,
             )
             for i in old.indicators.all()
         )
