@@ -99,8 +99,20 @@ def can_take_part(user, round_) -> bool:
     return is_member(user, round_.unit)
 
 
+def unit_head_vacant(unit) -> bool:
+    """No active employee holds the unit's head post (or the unit is the organisation itself, whose
+    head, the Kepala Daerah, is not on the roster)."""
+    from org.models import Employee
+
+    return not Employee.objects.filter(unit=unit, position__is_head=True, is_active=True).exists()
+
+
 def can_decide(user, round_) -> bool:
-    return is_unit_head(user, round_.unit)
+    """The head of the round's unit decides; where that post is vacant (or it is the whole
+    organisation), the pimpinan decides in their place."""
+    if is_unit_head(user, round_.unit):
+        return True
+    return has_role(user, Role.PIMPINAN) and unit_head_vacant(round_.unit)
 
 
 def can_close_round(user, round_) -> bool:

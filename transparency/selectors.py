@@ -696,9 +696,20 @@ def latest_own_result(*, employee_id: int | None):
         return None
     from transparency.models import EmployeeResult
 
-    return (
+    mine = (
         EmployeeResult.objects.filter(employee_id=employee_id)
-        .select_related("period")
+        .select_related("period", "perangkat_daerah")
         .order_by("-period__year", "-period_id")
         .first()
     )
+    if mine is None:
+        return None
+    # The same rule and wording as the board: hidden below the board's minimum group size.
+    minimum = rules.board_minimum(disclosure_policy().min_group_size)
+    if mine.perangkat_daerah_id is None:
+        mine.percentile_text = ""
+    elif mine.unit_n < minimum or mine.pct_unit is None:
+        mine.percentile_text = hidden_group_sentence(minimum)
+    else:
+        mine.percentile_text = percentile_sentence(mine.pct_unit, mine.unit_n, mine.perangkat_daerah.name)
+    return mine

@@ -419,3 +419,32 @@ def test_family_criterion_applies_only_to_that_family(cycle, org):
 
     pppk = cycle.city.employees["pppk"]
     assert library_versions_for(employee=pppk) == []
+
+
+def test_an_organisation_wide_round_is_decided_by_the_pimpinan(city):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from criteria import services as cs
+    from criteria.tests.conftest import INDICATOR
+    from org.models import Unit
+
+    root = Unit.objects.get(depth=0)
+    round_ = cs.round_open(
+        actor=city.user("admin"), unit=root, title="Kriteria kota", closes_at=timezone.now() + timedelta(days=3)
+    )
+    proposal = cs.proposal_create(
+        actor=city.user("pegawai"),
+        round_=round_,
+        title="Layanan tuntas",
+        criterion_kind="hasil_kerja",
+        fields=INDICATOR,
+        rationale="Berlaku untuk semua perangkat daerah.",
+    )
+    cs.round_close(actor=city.user("admin"), round_=round_)
+    proposal.refresh_from_db()
+    with pytest.raises(cs.ServiceError):
+        cs.proposal_decide(actor=city.user("admin"), proposal=proposal, adopt=True, reason="x")
+    decided = cs.proposal_decide(actor=city.user("pimpinan"), proposal=proposal, adopt=True, reason="Disepakati")
+    assert decided.status == "adopted"

@@ -287,6 +287,6 @@ def test_board_query_count_does_not_grow_with_the_organisation(city, login, mode
 def test_beranda_shows_my_last_result_with_its_percentile_and_a_link_to_the_board(year, login, city):
     page = text(login(city.user("pegawai")).get("/"))
     assert "Hasil kinerja terakhir saya" in page
-    assert "predikat Baik" in page and "Persentil Anda di perangkat daerah: 75 dari 100, di antara 5 orang." in page
+    assert "predikat Baik" in page and "Skor Anda lebih tinggi daripada 75% rekan di Dinas Kominfo (5 orang" in page
     # Someone without a published result sees no such card.
     assert "Hasil kinerja terakhir saya" not in text(login(city.user("admin")).get("/"))
