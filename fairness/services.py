@@ -524,6 +524,11 @@ def analysis_execute(*, run_id: int) -> None:
             obj=run,
             changes={"penilaian": report["n_ratings"], "penilai": len(report["raters"])},
         )
+        # The board and the portal show fairness signals of announced years: refresh them.
+        if Period.objects.filter(pk=run.period_id, status__in=["published", "closed"]).exists():
+            from transparency.tasks import aggregates_refresh_enqueue
+
+            aggregates_refresh_enqueue(run.period_id, trigger="fairness.analysis.finish")
 
 
 # ---------------------------------------------------------------------------------------------
