@@ -35,28 +35,6 @@ SAMPLE = 300
 YEAR = 2026
 
 
-def _database(url: str, tmp: Path) -> tuple[str, str, object]:
-    """A fresh database URL, its kind, and how to drop it (the same scheme as roster_import.py)."""
-    if url.startswith("postgres"):
-        import psycopg
-
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        name = "terang_bench_year"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-        def drop() -> None:
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin_url, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-        return url.rsplit("/", 1)[0] + "/" + name, "PostgreSQL", drop
-    return f"sqlite:///{tmp / 'year.sqlite3'}", "SQLite", lambda: None
-
-
 def _raw_insert(model, fields: list[str], rows) -> int:
     """executemany with values already in the form the backend takes (ints, floats, strings, prepared
     constants). The bench's bulk writer for the large tables; ordinary code uses bulk.insert_rows."""
@@ -568,8 +546,10 @@ def main() -> None:
     args = parser.parse_args()
     n = 5_000 if args.quick else args.employees
 
+    from bench.databases import fresh_database
+
     with tempfile.TemporaryDirectory(prefix="terang-bench-year-") as tmpdir:
-        url, backend, drop = _database(args.database, Path(tmpdir))
+        url, backend, drop = fresh_database(args.database, Path(tmpdir), "year")
         os.environ.update(
             {
                 "DATABASE_URL": url,

@@ -5,8 +5,9 @@
 Generates a synthetic roster (org.demo), writes it as CSV and xlsx, imports each into a fresh
 database in a child process (wall time and peak memory of that process), then opens the main
 pages at the demo size and at the large size and prints their query counts side by side.
-Uses SQLite under a temporary folder, or PostgreSQL when DATABASE_URL is set (a database
-named <name>_bench is created and dropped).
+Uses SQLite under a temporary folder, or PostgreSQL when DATABASE_URL is set (databases
+terang_bench_csv, terang_bench_xlsx and terang_bench_small are created anew on that server, and
+left there after the run).
 """
 
 import argparse
@@ -27,20 +28,6 @@ def _env(db_url: str) -> dict[str, str]:
     env = {**os.environ, "DJANGO_DEBUG": "true", "DATABASE_URL": db_url, "DJANGO_SETTINGS_MODULE": "terang.settings"}
     env.pop("TERANG_TESTING", None)
     return env
-
-
-def _fresh_db(kind: str, tmp: Path, tag: str) -> str:
-    base = os.environ.get("DATABASE_URL", "")
-    if base.startswith("postgres"):
-        import psycopg
-
-        admin_url = base.rsplit("/", 1)[0] + "/postgres"
-        name = f"terang_bench_{tag}"
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return base.rsplit("/", 1)[0] + "/" + name
-    return f"sqlite:///{tmp / f'{tag}.sqlite3'}"
 
 
 def _terang(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -113,6 +100,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from bench.databases import fresh_database
     from org.demo import generate_city
     from org.roster_file import write_roster
 
@@ -127,11 +115,12 @@ def main() -> None:
             f"roster generated: {len(data)} rows in {time.perf_counter() - start:.1f} s "
             f"(csv {csv_path.stat().st_size / 1e6:.1f} MB, xlsx {xlsx_path.stat().st_size / 1e6:.1f} MB)"
         )
-        backend = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
+        base_url = os.environ.get("DATABASE_URL", "")
+        backend = "PostgreSQL" if base_url.startswith("postgres") else "SQLite"
         print(f"database: {backend}\n")
         print(f"{'import':<34}{'seconds':>10}{'peak MB':>10}{'rows/s':>10}  target < {TARGET_SECONDS:.0f} s")
         for label, path in (("csv, new roster", csv_path), ("xlsx, new roster", xlsx_path)):
-            env = _env(_fresh_db(backend, tmp, label.split(",")[0]))
+            env = _env(fresh_database(base_url, tmp, label.split(",")[0])[0])
             _terang(["migrate", "-v0"], env)
             wall, peak, _out = _terang(["import_roster", str(path)], env)
             met = "met" if wall < TARGET_SECONDS or args.quick else "NOT met"
@@ -142,7 +131,7 @@ def main() -> None:
                 print(f"{label2:<34}{wall2:>10.1f}{peak2:>10.0f}{len(data) / wall2:>10.0f}")
                 large_env = env
 
-        small_env = _env(_fresh_db(backend, tmp, "small"))
+        small_env = _env(fresh_database(base_url, tmp, "small")[0])
         _terang(["migrate", "-v0"], small_env)
         _terang(["load_demo", "--employees", "2500"], small_env)
         _terang(["load_demo"], large_env)  # demo accounts on the large roster

@@ -8,8 +8,8 @@ from accounts.permissions import user_roles
 from criteria.selectors import open_rounds_for
 from org.models import Employee, RosterImport
 from org.selectors import employee_team, org_health
-from performance.models import Predikat
 from performance.selectors import home_tasks
+from performance.selectors_eval import predikat_label
 from transparency.selectors import latest_own_result
 
 
@@ -40,7 +40,7 @@ def home(request):
     context["open_rounds"] = open_rounds_for(employee=employee)
     context["my_result"] = latest_own_result(employee_id=employee.pk if employee else None)
     if context["my_result"] is not None:
-        context["my_result_label"] = dict(Predikat.choices).get(context["my_result"].predikat, "")
+        context["my_result_label"] = predikat_label(context["my_result"].predikat)
     return TemplateResponse(request, "core/home.html", context)
 
 

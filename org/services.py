@@ -1,4 +1,4 @@
-"""Every write to the organisation: roster import, reporting lines and their overrides.
+"""Every write to the organisation: roster import and export, reporting lines and their overrides.
 
 Each public function is one transaction and records audit events in it.
 """
@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from audit.services import EventData, diff, event_record, events_record
+from core.files import store_private
 from org import chain
+from org.exports import roster_rows
 from org.messages import render
 from org.models import STRUCTURAL_KINDS, Employee, ImportStatus, Position, RosterImport, Unit, UnitKind
-from org.roster_file import CleanRow, read_roster, validate_rows
+from org.roster_file import CleanRow, Format, read_roster, validate_rows, write_roster
 from org.rules import RuleError
-from org.uploads import store_private
 
 Progress = Callable[[str, int, int], None]
 
@@ -573,6 +574,20 @@ def roster_import_confirm(*, actor, job: RosterImport) -> RosterImport:
         event_record(actor=actor, action="org.roster_import.confirm", obj=locked)
         transaction.on_commit(lambda: roster_import_apply.enqueue(str(locked.pk)))
     return locked
+
+
+def roster_export(*, actor, fmt: Format, via: str = "") -> bytes:
+    """The active roster as a CSV or xlsx file, with the export (format, row count) in the audit log.
+
+    `via` names the channel when it is not the page, e.g. the `terang export_roster` command.
+    """
+    rows = list(roster_rows())
+    data = write_roster(rows, fmt)
+    changes: dict[str, Any] = {"format": fmt, "rows": len(rows)}
+    if via:
+        changes["via"] = via
+    event_record(actor=actor, action="org.roster.export", object_type="org.employee", changes=changes)
+    return data
 
 
 def employee_set_active(*, actor, employee: Employee, active: bool, reason: str, expected_version: int) -> Employee:

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from core.files import delete_private, read_private
 from org.models import ImportStatus, RosterImport
-from org.uploads import delete_private, read_private
 
 ROSTER_KIND = "roster"
 

@@ -1,4 +1,5 @@
-"""Private storage of uploaded files; moved to core.files, kept here for existing imports."""
+"""Private storage of uploaded files; moved to core.files, which Terang's own code imports directly.
+Kept only so that code written against the old path still works."""
 
 from core.files import delete_private, private_dir, read_private, store_private
 

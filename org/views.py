@@ -12,17 +12,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import can_export_roster, can_import_roster, can_manage_reporting
 from audit.selectors import events_visible_to
-from audit.services import event_record
 from core.uploads import SizeLimitUploadHandler
 from org import selectors
-from org.exports import roster_rows
 from org.forms import EmployeeActiveForm, ReportingOverrideForm, RosterUploadForm
 from org.models import ImportStatus
-from org.roster_file import roster_template, write_roster
+from org.roster_file import roster_template
 from org.services import (
     ServiceError,
     employee_set_active,
     employee_set_reporting_override,
+    roster_export,
     roster_import_confirm,
     roster_import_start,
     upload_too_large_message,
@@ -158,14 +157,7 @@ def export(request):
     if not can_export_roster(request.user):
         raise Http404
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    rows = list(roster_rows())
-    data = write_roster(rows, fmt)
-    event_record(
-        actor=request.user,
-        action="org.roster.export",
-        object_type="org.employee",
-        changes={"format": fmt, "rows": len(rows)},
-    )
+    data = roster_export(actor=request.user, fmt=fmt)
     content_type = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

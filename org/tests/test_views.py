@@ -59,7 +59,7 @@ def test_import_page_previews_then_saves_on_confirm(city, login, upload, confirm
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
     # The uploaded file (personal data) is not kept once it has been applied.
-    from org.uploads import read_private
+    from core.files import read_private
 
     with pytest.raises(FileNotFoundError):
         read_private("roster", job.stored_name)

@@ -3,9 +3,7 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from audit.services import event_record
-from org.exports import roster_rows
-from org.roster_file import write_roster
+from org.services import roster_export
 
 
 class Command(BaseCommand):
@@ -16,14 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help=_("nama berkas keluaran (bawaan: ke stdout)"))
 
     def handle(self, *args, format, output, **options):
-        rows = list(roster_rows())
-        data = write_roster(rows, format)
-        event_record(
-            actor=None,
-            action="org.roster.export",
-            object_type="org.employee",
-            changes={"format": format, "rows": len(rows), "via": "terang export_roster"},
-        )
+        data = roster_export(actor=None, fmt=format, via="terang export_roster")
         if output:
             with open(output, "wb") as fh:
                 fh.write(data)
