@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from criteria.models import VALUE_CHOICES, CriterionKind
+from criteria.models import VALUE_CHOICES, VERSION_FIELDS, CriterionKind
 from org.models import PositionKind
 from performance.models import Aspect, IndicatorKind
 
@@ -135,18 +135,7 @@ class ProposalForm(forms.Form):
 
     def version_fields(self) -> dict[str, str]:
         cd = self.cleaned_data
-        names = (
-            "text",
-            "measure_unit",
-            "measurement",
-            "evidence",
-            "aspect",
-            "indicator_kind",
-            "example_below",
-            "example_meets",
-            "example_above",
-        )
-        return {n: cd.get(n, "") or "" for n in names}
+        return {n: cd.get(n, "") or "" for n in VERSION_FIELDS}
 
 
 class CommentForm(forms.Form):

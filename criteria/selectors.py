@@ -277,7 +277,6 @@ def criterion_page(*, user, pk) -> CriterionPage:
     if perm.employee_of(user) is not None:
         # Rounds open now where this user may propose a change of this criterion.
         now = timezone.now()
-        employee = perm.employee_of(user)
         open_rounds = [
             r
             for r in Round.objects.select_related("unit").filter(
@@ -286,7 +285,7 @@ def criterion_page(*, user, pk) -> CriterionPage:
                 closes_at__gt=now,
                 unit_id__in=criterion.unit.ancestor_ids(),
             )
-            if employee.unit.path.startswith(r.unit.path)
+            if perm.can_take_part(user, r)
         ]
     return CriterionPage(
         criterion=criterion,
@@ -694,7 +693,6 @@ def open_rounds_for(*, employee) -> int:
     if employee is None:
         return 0
     now = timezone.now()
-    unit_ids = [int(part) for part in employee.unit.path.strip("/").split("/") if part]
     return Round.objects.filter(
-        unit_id__in=unit_ids, status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now
+        unit_id__in=employee.unit.ancestor_ids(), status=RoundStatus.OPEN, opens_at__lte=now, closes_at__gt=now
     ).count()

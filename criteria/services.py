@@ -505,14 +505,11 @@ def proposal_decide(*, actor, proposal: Proposal, adopt: bool, reason: str, now:
         events_record(actor=actor, events=events)
         if adopt:
             # The public portal copies adopted criteria when it refreshes: refresh the latest announced year.
-            from performance.models import Period, PeriodStatus
+            from transparency.selectors import BOARD_STATUSES
             from transparency.tasks import aggregates_refresh_enqueue
 
             latest = (
-                Period.objects.filter(status__in=[PeriodStatus.PUBLISHED, PeriodStatus.CLOSED])
-                .order_by("-year")
-                .values_list("pk", flat=True)
-                .first()
+                Period.objects.filter(status__in=BOARD_STATUSES).order_by("-year").values_list("pk", flat=True).first()
             )
             if latest is not None:
                 aggregates_refresh_enqueue(latest, trigger="criteria.version.adopt")

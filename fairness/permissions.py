@@ -62,6 +62,11 @@ def can_view_any_run(user) -> bool:
     return is_reader(user) or is_committee_member(user)
 
 
+def can_view_sessions(user) -> bool:
+    """The page-level gate of the calibration pages: the same readers and committee members."""
+    return can_view_any_run(user)
+
+
 def is_committee_member(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
@@ -132,9 +137,14 @@ def own_conflicts_q(user) -> Q:
     return q
 
 
+def can_withdraw_any_conflict(user) -> bool:
+    """HR withdraws any active declaration; everyone else only their own (`can_withdraw_conflict`)."""
+    return has_role(user, Role.ADMIN)
+
+
 def can_withdraw_conflict(user, conflict) -> bool:
     if conflict.withdrawn_at is not None:
         return False
-    if has_role(user, Role.ADMIN):
+    if can_withdraw_any_conflict(user):
         return True
     return conflict.declared_by_id == user.pk or (_eid(user) is not None and _eid(user) == conflict.employee_id)

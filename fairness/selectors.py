@@ -7,6 +7,7 @@ declarations and evaluations are fetched in one query each.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from fairness.models import (
     AnalysisKind,
     AnalysisRun,
     CalibrationDecision,
+    CalibrationMember,
     CalibrationSession,
     ConflictOfInterest,
     ConflictRelation,
@@ -35,10 +37,9 @@ from fairness.models import (
 )
 from fairness.services import REVIEW_FLAGS, missing_member_kinds, parse_key
 from org.models import Employee, EmploymentStatus, Gender, Unit
-from performance.models import Evaluation, Level, Period, Predikat
+from performance.models import Evaluation, Period
+from performance.selectors_eval import LEVEL_LABELS, PREDIKAT_LABELS, level_label, predikat_label
 
-LEVEL_LABELS = dict(Level.choices)
-PREDIKAT_LABELS = dict(Predikat.choices)
 RELATION_LABELS = dict(ConflictRelation.choices)
 
 # Rater flags in the order they are shown, each with a name and a one-line plain explanation.
@@ -191,8 +192,6 @@ def rater_names(names: dict[str, str], rater_keys, appraisers: set[str], salt: s
     pages never tie a respondent's name to how they rated. The numbering is a keyed hash of the run,
     so it reveals nothing about who is who and stays the same within one analysis.
     """
-    import hashlib
-
     respondents = sorted(
         (k for k in set(rater_keys) if k not in appraisers),
         key=lambda k: hashlib.sha256(f"{salt}:{k}".encode()).hexdigest(),
@@ -816,6 +815,20 @@ def session_get_for(*, user, pk: int) -> CalibrationSession:
     return session
 
 
+def session_member_get(*, session: CalibrationSession, pk: int) -> CalibrationMember:
+    """A member of this session; 404 for a member of another session as for a missing one."""
+    member = CalibrationMember.objects.select_related("user").filter(pk=pk, session=session).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def evaluation_for_decision(*, pk: int) -> Evaluation | None:
+    """The rating a decision is posted for, or None; `services.calibration_decide` checks that it lies
+    in the session's period and perangkat daerah."""
+    return Evaluation.objects.filter(pk=pk).first()
+
+
 def _session_runs(session: CalibrationSession) -> list[AnalysisRun]:
     """The latest finished run of each kind for the session's scope: its own unit first, else the whole
     organisation's run (then only the session's unit is reviewed)."""
@@ -835,14 +848,6 @@ def _session_runs(session: CalibrationSession) -> list[AnalysisRun]:
     if not chosen:
         return []
     return list(AnalysisRun.objects.filter(pk__in=chosen.values()).select_related("unit").order_by("kind"))
-
-
-def level_label(value: str | None) -> str:
-    return str(LEVEL_LABELS.get(value, "")) if value else ""
-
-
-def predikat_label(value: str | None) -> str:
-    return str(PREDIKAT_LABELS.get(value, "")) if value else ""
 
 
 def session_page(*, session: CalibrationSession, user) -> dict[str, Any]:

@@ -525,9 +525,10 @@ def analysis_execute(*, run_id: int) -> None:
             changes={"penilaian": report["n_ratings"], "penilai": len(report["raters"])},
         )
         # The board and the portal show fairness signals of announced years: refresh them.
-        if Period.objects.filter(pk=run.period_id, status__in=["published", "closed"]).exists():
-            from transparency.tasks import aggregates_refresh_enqueue
+        from transparency.selectors import BOARD_STATUSES
+        from transparency.tasks import aggregates_refresh_enqueue
 
+        if Period.objects.filter(pk=run.period_id, status__in=BOARD_STATUSES).exists():
             aggregates_refresh_enqueue(run.period_id, trigger="fairness.analysis.finish")
 
 

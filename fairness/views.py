@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,9 +19,8 @@ from fairness import permissions as perm
 from fairness import selectors as sel
 from fairness import services
 from fairness.forms import AnalysisStartForm, ConflictForm, DecisionForm, MemberForm, SessionForm, WithdrawForm
-from fairness.models import CalibrationMember
+from fairness.models import SessionStatus
 from fairness.services import ServiceError
-from performance.models import Evaluation
 
 
 def _require(allowed: bool) -> None:
@@ -155,7 +153,7 @@ def conflicts_all(request):
     return TemplateResponse(
         request,
         "fairness/conflicts_all.html",
-        {"page": page, "active_only": active_only, "can_withdraw": perm.can_start_analysis(request.user)},
+        {"page": page, "active_only": active_only, "can_withdraw": perm.can_withdraw_any_conflict(request.user)},
     )
 
 
@@ -166,7 +164,7 @@ def conflicts_all(request):
 @login_required
 def sessions(request):
     user = request.user
-    _require(perm.is_reader(user) or perm.is_committee_member(user))
+    _require(perm.can_view_sessions(user))
     form = None
     periods = sel.periods_list()
     if perm.can_manage_sessions(user):
@@ -204,14 +202,14 @@ def _session_response(request, session, *, forms_by_evaluation=None, member_form
                 prefix=f"e{ev.pk}",
                 initial={"work_level": ev.work_level, "behaviour_level": ev.behaviour_level},
             )
-    if page["can_manage"] and session.status == "open":
+    if page["can_manage"] and session.status == SessionStatus.OPEN:
         page["member_form"] = member_form or MemberForm()
     return TemplateResponse(request, "fairness/session.html", {"page": page})
 
 
 @login_required
 def session(request, pk: int):
-    _require(perm.is_reader(request.user) or perm.is_committee_member(request.user))
+    _require(perm.can_view_sessions(request.user))
     return _session_response(request, sel.session_get_for(user=request.user, pk=pk))
 
 
@@ -239,9 +237,7 @@ def session_member_add(request, pk: int):
 def session_member_remove(request, pk: int, member_pk: int):
     _require(perm.can_manage_sessions(request.user))
     session = sel.session_get_for(user=request.user, pk=pk)
-    member = CalibrationMember.objects.select_related("user").filter(pk=member_pk, session=session).first()
-    if member is None:
-        raise Http404
+    member = sel.session_member_get(session=session, pk=member_pk)
     try:
         services.session_member_remove(actor=request.user, session=session, member=member)
     except ServiceError as err:
@@ -262,9 +258,9 @@ def session_close(request, pk: int):
 @require_POST
 @login_required
 def session_decide(request, pk: int, evaluation_pk: int):
-    _require(perm.is_reader(request.user) or perm.is_committee_member(request.user))
+    _require(perm.can_view_sessions(request.user))
     session = sel.session_get_for(user=request.user, pk=pk)
-    evaluation = Evaluation.objects.filter(pk=evaluation_pk).first()
+    evaluation = sel.evaluation_for_decision(pk=evaluation_pk)
     form = DecisionForm(request.POST, prefix=f"e{evaluation_pk}")
     if evaluation is None:
         messages.warning(request, _("Penilaian tidak ditemukan."))

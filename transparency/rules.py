@@ -33,6 +33,8 @@ from enum import StrEnum
 
 import numpy as np
 
+from criteria.rules import GRADE_WORDS
+
 # The portal never shows a figure for fewer people than this, whatever the policy says.
 PUBLIC_MIN_GROUP = 5
 # The board's minimum may be set lower inside the organisation, but not below this.
@@ -49,17 +51,8 @@ PREDIKAT_POINTS: Mapping[str, int] = {
 SCORE_STEP = 1000  # points × this, so any capaian below it cannot overtake a better predikat
 CAPAIAN_MAX_IN_SCORE = Decimal("999.99")
 
-# Functional grades as they end a post's name (longest first, so "Ahli Pertama" wins over nothing).
-GRADE_SUFFIXES = (
-    "ahli utama",
-    "ahli madya",
-    "ahli muda",
-    "ahli pertama",
-    "penyelia",
-    "mahir",
-    "terampil",
-    "pemula",
-)
+# Functional grades as they end a post's name: the same words the criteria library strips.
+GRADE_SUFFIXES = tuple(g.casefold() for g in GRADE_WORDS)
 FUNGSIONAL = "FUNGSIONAL"
 
 
@@ -128,6 +121,12 @@ def midrank_percentiles(groups: np.ndarray, scores: np.ndarray) -> np.ndarray:
     pct = np.where(size > 1, 100.0 * (lower + equal_others / 2.0) / np.maximum(size - 1, 1), np.nan)
     out[order] = pct
     return out
+
+
+def percentile_shown(pct: float | None, group_size: int, minimum: int) -> bool:
+    """Whether a percentile may be shown: the group has one (two people or more) and at least
+    `minimum` people, since in a smaller group a percentile points at colleagues' results."""
+    return pct is not None and group_size >= minimum
 
 
 def percentile_of(score_value, others: Iterable) -> float | None:

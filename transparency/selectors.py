@@ -27,6 +27,7 @@ from performance.models import Objection, ObjectionStatus, Period, PeriodStatus,
 from transparency import rules
 from transparency.models import AggregateSnapshot, DisclosurePolicy, EmployeeResult, Recognition, UnitAggregate
 
+# Periods whose results are announced: the only ones with a board.
 BOARD_STATUSES = (PeriodStatus.PUBLISHED, PeriodStatus.CLOSED)
 PREDIKAT_LABELS = dict(Predikat.choices)
 KIND_LABELS = dict(PositionKind.choices)
@@ -434,7 +435,6 @@ def board_page(*, user, period: Period | None, unit_pk: str | None, page: str | 
     minimum = rules.board_minimum(policy.min_group_size)
     context: dict[str, Any] = {"policy": policy, "minimum": minimum, "period": period, "mode": policy.board_mode}
     eid = getattr(user, "employee_id", None)
-    employee = Employee.objects.select_related("unit").filter(pk=eid).first() if eid else None
     context["recognitions"] = list(Recognition.objects.filter(employee_id=eid).select_related("unit")) if eid else []
     snapshot = snapshot_of(period) if period else None
     context["snapshot"] = snapshot
@@ -451,7 +451,12 @@ def board_page(*, user, period: Period | None, unit_pk: str | None, page: str | 
         if eid
         else None
     )
-    own_pd = mine.perangkat_daerah_id if mine else _own_perangkat_daerah_id(employee)
+    if mine is not None:
+        own_pd = mine.perangkat_daerah_id
+    else:
+        # Without a published result, the board opens on the perangkat daerah the employee is in now.
+        employee = Employee.objects.select_related("unit").filter(pk=eid).first() if eid else None
+        own_pd = _own_perangkat_daerah_id(employee)
     unit_id = own_pd
     if unit_pk and can_pick:
         if not str(unit_pk).isdigit() or int(unit_pk) not in views:
@@ -492,14 +497,14 @@ def _own_result(mine: EmployeeResult, unit: UnitView | None, policy: DisclosureP
     }
     if mine.perangkat_daerah_id is None:
         out["unit_text"] = _("Anda tidak berada di bawah perangkat daerah, jadi tidak ada persentil dalam unit.")
-    elif mine.unit_n < minimum or mine.pct_unit is None:
+    elif not rules.percentile_shown(mine.pct_unit, mine.unit_n, minimum):
         out["unit_text"] = hidden_group_sentence(minimum)
     else:
         out["unit_pct"] = pct(mine.pct_unit)
         out["unit_text"] = percentile_sentence(mine.pct_unit, mine.unit_n, unit_name)
     if not policy.show_family_percentiles:
         out["family_text"] = _("Kebijakan keterbukaan organisasi tidak menampilkan persentil dalam rumpun jabatan.")
-    elif mine.family_n < minimum or mine.pct_family is None:
+    elif not rules.percentile_shown(mine.pct_family, mine.family_n, minimum):
         out["family_text"] = hidden_group_sentence(minimum)
     else:
         out["family_pct"] = pct(mine.pct_family)
@@ -694,8 +699,6 @@ def latest_own_result(*, employee_id: int | None):
     """The employee's latest published result on the board (score, percentiles), or None; one query."""
     if employee_id is None:
         return None
-    from transparency.models import EmployeeResult
-
     mine = (
         EmployeeResult.objects.filter(employee_id=employee_id)
         .select_related("period", "perangkat_daerah")
@@ -708,7 +711,7 @@ def latest_own_result(*, employee_id: int | None):
     minimum = rules.board_minimum(disclosure_policy().min_group_size)
     if mine.perangkat_daerah_id is None:
         mine.percentile_text = ""
-    elif mine.unit_n < minimum or mine.pct_unit is None:
+    elif not rules.percentile_shown(mine.pct_unit, mine.unit_n, minimum):
         mine.percentile_text = hidden_group_sentence(minimum)
     else:
         mine.percentile_text = percentile_sentence(mine.pct_unit, mine.unit_n, mine.perangkat_daerah.name)

@@ -25,15 +25,13 @@ from django.utils.translation import gettext as _
 
 from audit.services import event_record
 from org.models import Unit
-from performance.models import Evaluation, EvaluationStatus, Period, PeriodStatus, Rhk, RhkKind
+from performance.models import Evaluation, EvaluationStatus, Period, Rhk, RhkKind
 from transparency import criteria_link, rules
 from transparency.models import AggregateSnapshot, EmployeeResult, Recognition, UnitAggregate
-from transparency.selectors import disclosure_policy
+from transparency.selectors import BOARD_STATUSES, disclosure_policy
 
 logger = logging.getLogger(__name__)
 
-# Periods whose results are announced: the only ones with a board.
-BOARD_STATUSES = (PeriodStatus.PUBLISHED, PeriodStatus.CLOSED)
 PREDIKAT_CODES = tuple(rules.PREDIKAT_POINTS)  # best first
 NO_GROUP = -1
 

@@ -88,6 +88,23 @@ def bh_adjust(p: np.ndarray) -> np.ndarray:
     return q
 
 
+def _robust_sd(x: np.ndarray, fallback: float) -> float:
+    """1.4826 x MAD (the normal SD, robust to outliers); the plain SD where the MAD is 0, and
+    `fallback` where that is 0 too. NaN for fewer than three values."""
+    if x.size < 3:
+        return float("nan")
+    scale = 1.4826 * float(np.median(np.abs(x - np.median(x))))
+    if scale <= 0:
+        scale = float(np.std(x)) or fallback
+    return scale
+
+
+def _normal_q(z: np.ndarray) -> np.ndarray:
+    """BH-adjusted two-sided normal p-values; a non-finite z counts as p = 1."""
+    p = 2.0 * stats.norm.sf(np.abs(z))
+    return bh_adjust(np.where(np.isfinite(p), p, 1.0))
+
+
 def pair_interactions(fit: AdditiveResult, *, t_crit: float = 2.0, fdr: float | None = 0.05) -> Interactions:
     """Rater x ratee bias for pairs whose ratee has at least one other rater (route 1 above)."""
     pairs = fit.pairs
@@ -161,35 +178,20 @@ def achievement_departures(
     with np.errstate(divide="ignore", invalid="ignore"):
         general = (r_sum[pairs.rater] - np.where(has, resid, 0.0)) / others
     dep = (resid - general)[assessable]
-    if dep.size >= 3:
-        scale = 1.4826 * float(np.median(np.abs(dep - np.median(dep))))
-        if scale <= 0:
-            scale = float(np.std(dep)) or 1.0
-    else:
-        scale = float("nan")
+    scale = _robust_sd(dep, fallback=1.0)
     z = dep / scale if dep.size else dep
-    p = 2.0 * stats.norm.sf(np.abs(z))
-    p = np.where(np.isfinite(p), p, 1.0)
-    q = bh_adjust(p)
+    q = _normal_q(z)
     flag = np.abs(z) >= z_crit
     if fdr is not None:
         flag &= q <= fdr
     # Leniency against achievement per rater: the mean residual, against the robust residual scale.
     with np.errstate(divide="ignore", invalid="ignore"):
         leniency = np.where(r_cnt > 0, r_sum / r_cnt, np.nan)
-    all_resid = resid[has]
-    if all_resid.size >= 3:
-        spread = 1.4826 * float(np.median(np.abs(all_resid - np.median(all_resid))))
-        if spread <= 0:
-            spread = float(np.std(all_resid)) or float("nan")
-    else:
-        spread = float("nan")
+    spread = _robust_sd(resid[has], fallback=float("nan"))
     with np.errstate(divide="ignore", invalid="ignore"):
         len_se = np.where(r_cnt > 0, spread / np.sqrt(r_cnt), np.nan)
         len_z = leniency / len_se
-    len_p = 2.0 * stats.norm.sf(np.abs(len_z))
-    len_p = np.where(np.isfinite(len_p), len_p, 1.0)
-    len_q = bh_adjust(len_p)
+    len_q = _normal_q(len_z)
     len_flag = np.isfinite(len_z) & (np.abs(np.nan_to_num(len_z)) >= z_crit) & (r_cnt >= 2)
     if fdr is not None:
         len_flag &= len_q <= fdr

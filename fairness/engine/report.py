@@ -15,7 +15,9 @@ import numpy as np
 
 from fairness.engine.additive import AdditiveResult, fit_additive
 from fairness.engine.data import InputError, Ratings
+from fairness.engine.diagnostics import rater_flags
 from fairness.engine.favouritism import achievement_departures, pair_interactions
+from fairness.engine.reliability import icc_all, krippendorff_alpha
 
 MODELS = ("additive", "rasch")
 KRIPPENDORFF_LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -57,10 +59,6 @@ def _icc(r: Ratings, fit: AdditiveResult) -> tuple[dict | None, str | None, str 
     ICC1/ICC1k on the ratees with the most common number k >= 2 of raters (Shrout & Fleiss case 1:
     each target rated by a different set of k raters); the two-way forms need a crossed design.
     """
-    try:
-        from fairness.engine.reliability import icc_all
-    except ImportError:
-        return None, None, "Modul reliabilitas belum tersedia."
     pairs = fit.pairs
     means = _pair_means(r, fit)
     n_ratees, n_raters = r.n_ratees, r.n_raters
@@ -99,10 +97,6 @@ def _alpha(r: Ratings) -> tuple[dict | None, str | None, int]:
     Alpha depends only on the values that share a unit, not on which coder gave them, so the
     coders x units matrix is packed to (max raters per unit) rows instead of one row per rater.
     """
-    try:
-        from fairness.engine.reliability import krippendorff_alpha
-    except ImportError:
-        return None, "Modul reliabilitas belum tersedia.", 0
     n_units_all = r.n_ratees * r.n_criteria
     unit = r.ratee.astype(np.int64) * r.n_criteria + r.criterion
     counts = np.bincount(unit, minlength=n_units_all)
@@ -190,13 +184,7 @@ def analyse(
         )
 
     linked = fit.rater_linked
-    try:
-        from fairness.engine.diagnostics import rater_flags
-    except ImportError:
-        flags: list[list[str]] = [[] for _ in range(ratings.n_raters)]
-        notes.append("Modul diagnostik belum tersedia; penanda penilai tidak dihitung.")
-    else:
-        flags = [list(f) for f in rater_flags(ratings, severity=severity, se=se, infit=infit, outfit=outfit)]
+    flags = [list(f) for f in rater_flags(ratings, severity=severity, se=se, infit=infit, outfit=outfit)]
     for j in np.flatnonzero(~linked):
         flags[j].append("unlinked")
 
