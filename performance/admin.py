@@ -11,8 +11,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_audit import AuditedAdmin
-from performance import rules
-from performance.models import Evaluation, Objection, Period, Skp, Slice
+from performance import rules, services
+from performance.models import Evaluation, Objection, Period, Skp
 
 
 class PeriodForm(forms.ModelForm):
@@ -51,11 +51,10 @@ class PeriodForm(forms.ModelForm):
         if unknown:
             raise forms.ValidationError(_("Kunci tidak dikenal: %(keys)s"), params={"keys": ", ".join(sorted(unknown))})
         try:
-            rule = rules.AchievementRule(**values)
-        except (rules.RuleSetError, ValueError) as exc:
+            # The rule itself refuses thresholds out of order (0 < meets_at <= above_at <= cap).
+            rules.AchievementRule(**values)
+        except ValueError as exc:  # RuleSetError included
             raise forms.ValidationError(_("Ambang capaian tidak sah: %(error)s"), params={"error": exc}) from exc
-        if not (0 < rule.meets_at <= rule.above_at <= rule.cap):
-            raise forms.ValidationError(_("Ambang harus naik: 0 < meets_at ≤ above_at ≤ cap."))
         return data
 
 
@@ -80,10 +79,7 @@ class PeriodAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change and not obj.slices.exists():
-            Slice.objects.bulk_create(
-                Slice(period=obj, code=s.code, label=s.label, start=s.start, end=s.end)
-                for s in rules.period_slices(obj.year, rules.Scheme(obj.scheme))
-            )
+            services.period_slices_create(period=obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

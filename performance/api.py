@@ -27,7 +27,7 @@ from pydantic import BeforeValidator, PlainSerializer
 
 from org.models import Unit
 from performance import permissions as perm
-from performance import services
+from performance import selectors, services
 from performance.models import (
     Aspect,
     Direction,
@@ -501,22 +501,6 @@ def _skp_for(request, skp_id: int, qs=None) -> Skp:
     return _visible(request.auth, (qs if qs is not None else _skp_qs()).filter(pk=skp_id).first())
 
 
-def _rhk_for(request, rhk_id: int) -> Rhk:
-    rhk = Rhk.objects.select_related("skp__period", "skp__unit", "skp__evaluation").filter(pk=rhk_id).first()
-    _visible(request.auth, rhk.skp if rhk else None)
-    return rhk
-
-
-def _indicator_for(request, indicator_id: int) -> Indicator:
-    indicator = (
-        Indicator.objects.select_related("rhk__skp__period", "rhk__skp__unit", "rhk__skp__evaluation")
-        .filter(pk=indicator_id)
-        .first()
-    )
-    _visible(request.auth, indicator.rhk.skp if indicator else None)
-    return indicator
-
-
 def _require_owner(request, skp: Skp) -> None:
     """Planning and realisation are the employee's own: anyone else who can see the SKP gets 403."""
     eid = request.auth.employee_id
@@ -614,7 +598,7 @@ def create_rhk(request, skp_id: int, data: RhkIn):
 
 @router.put("/rhk/{rhk_id}", response={200: RhkWriteOut, **ERRORS})
 def update_rhk(request, rhk_id: int, data: RhkIn):
-    rhk = _rhk_for(request, rhk_id)
+    rhk = selectors.rhk_get_for(user=request.auth, pk=rhk_id)
     _require_owner(request, rhk.skp)
     with _service():
         services.rhk_save(
@@ -633,7 +617,7 @@ def update_rhk(request, rhk_id: int, data: RhkIn):
 @router.delete("/rhk/{rhk_id}", response={200: SkpStateOut, **ERRORS})
 def delete_rhk(request, rhk_id: int, version: int):
     """Delete an RHK (and its indicators) that has no realisation yet. `version` is the SKP version read."""
-    rhk = _rhk_for(request, rhk_id)
+    rhk = selectors.rhk_get_for(user=request.auth, pk=rhk_id)
     _require_owner(request, rhk.skp)
     with _service():
         services.rhk_delete(actor=request.auth, rhk=rhk, expected_version=version)
@@ -656,7 +640,7 @@ def _indicator_kwargs(data: IndicatorIn) -> dict[str, Any]:
 @router.post("/rhk/{rhk_id}/indikator", response={201: IndicatorWriteOut, **ERRORS})
 def create_indicator(request, rhk_id: int, data: IndicatorIn):
     """Add an indicator: kuantitatif with a target number and unit, or kualitatif with a described target."""
-    rhk = _rhk_for(request, rhk_id)
+    rhk = selectors.rhk_get_for(user=request.auth, pk=rhk_id)
     _require_owner(request, rhk.skp)
     with _service():
         indicator = services.indicator_save(actor=request.auth, rhk=rhk, **_indicator_kwargs(data))
@@ -665,7 +649,7 @@ def create_indicator(request, rhk_id: int, data: IndicatorIn):
 
 @router.put("/indikator/{indicator_id}", response={200: IndicatorWriteOut, **ERRORS})
 def update_indicator(request, indicator_id: int, data: IndicatorIn):
-    indicator = _indicator_for(request, indicator_id)
+    indicator = selectors.indicator_get_for(user=request.auth, pk=indicator_id)
     _require_owner(request, indicator.rhk.skp)
     with _service():
         services.indicator_save(actor=request.auth, rhk=indicator.rhk, indicator=indicator, **_indicator_kwargs(data))
@@ -675,7 +659,7 @@ def update_indicator(request, indicator_id: int, data: IndicatorIn):
 @router.delete("/indikator/{indicator_id}", response={200: SkpStateOut, **ERRORS})
 def delete_indicator(request, indicator_id: int, version: int):
     """Delete an indicator that has no realisation yet. `version` is the SKP version read."""
-    indicator = _indicator_for(request, indicator_id)
+    indicator = selectors.indicator_get_for(user=request.auth, pk=indicator_id)
     _require_owner(request, indicator.rhk.skp)
     with _service():
         services.indicator_delete(actor=request.auth, indicator=indicator, expected_version=version)
@@ -718,7 +702,7 @@ def save_realisation(request, indicator_id: int, slice_code: str, data: Realisat
 
     `version` is the realisation's version you read, or null when there is none yet.
     """
-    indicator = _indicator_for(request, indicator_id)
+    indicator = selectors.indicator_get_for(user=request.auth, pk=indicator_id)
     _require_owner(request, indicator.rhk.skp)
     slice_ = _slice_of(indicator, slice_code)
     with _service():
@@ -740,7 +724,7 @@ def add_evidence_link(request, indicator_id: int, slice_code: str, data: Evidenc
     Files are not uploaded over the API: upload evidence files on the realisation page, where each
     file is checked by its content. The API lists their metadata only.
     """
-    indicator = _indicator_for(request, indicator_id)
+    indicator = selectors.indicator_get_for(user=request.auth, pk=indicator_id)
     skp = indicator.rhk.skp
     _require_owner(request, skp)
     slice_ = _slice_of(indicator, slice_code)
@@ -787,7 +771,7 @@ def _evaluation_data(skp: Skp) -> dict[str, Any]:
         }
         for row in computed["rhk"]
     ]
-    suggestion = computed["suggestion"]
+    suggestion = services.work_suggestion(skp, computed)
     evaluation = getattr(skp, "evaluation", None)
     data: dict[str, Any] = {
         "skp_id": skp.pk,

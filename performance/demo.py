@@ -1394,9 +1394,7 @@ def _evaluation(plan: SkpPlan, suggestion, org_plan: dict, ctx: Context, rng: ra
         behaviour_level=plan.behaviour.value,
         predikat=rules.predikat(plan.work, plan.behaviour).value,
         rated_by_id=(
-            ctx.by_id[plan.person.penilai_id].user_id
-            if plan.person.penilai_id
-            else (ctx.pimpinan or ctx.admin).pk
+            ctx.by_id[plan.person.penilai_id].user_id if plan.person.penilai_id else (ctx.pimpinan or ctx.admin).pk
         ),
         rated_at=_at(date(2025, 12, 8) + timedelta(days=rng.randint(0, 30)), 11),
         version=2,

@@ -106,9 +106,7 @@ def can_rate(user, skp: Skp) -> bool:
 def can_talk(user, skp: Skp) -> bool:
     """Dialog kinerja: the employee and their pejabat penilai, both directions."""
     eid = _eid(user)
-    return (eid is not None and eid in (skp.employee_id, skp.penilai_id)) or (
-        skp.penilai_id is None and has_role(user, Role.PIMPINAN)
-    )
+    return (eid is not None and eid == skp.employee_id) or is_appraiser(user, skp)
 
 
 def can_request_peer_input(user, skp: Skp) -> bool:
@@ -141,8 +139,7 @@ def can_view_evaluation(user, skp: Skp) -> bool:
     if not can_view_skp(user, skp):
         return False
     if _eid(user) == skp.employee_id and not is_appraiser(user, skp):
-        evaluation = getattr(skp, "evaluation", None)
-        return evaluation is not None and evaluation.status in (EvaluationStatus.FINAL, EvaluationStatus.PUBLISHED)
+        return _evaluation_locked(skp)
     return True
 
 
@@ -156,13 +153,15 @@ def can_object(user, skp: Skp) -> bool:
     )
 
 
-def can_decide_objection(user, objection: Objection) -> bool:
+def is_objection_reviewer(user, objection: Objection) -> bool:
     """The atasan pejabat penilai (PP 30/2019 Pasal 59); the pimpinan where that is the Kepala Daerah."""
-    if objection.status != ObjectionStatus.FILED:
-        return False
     if objection.reviewer_id is None:
         return has_role(user, Role.PIMPINAN)
     return _eid(user) is not None and _eid(user) == objection.reviewer_id
+
+
+def can_decide_objection(user, objection: Objection) -> bool:
+    return objection.status == ObjectionStatus.FILED and is_objection_reviewer(user, objection)
 
 
 def _evaluation_locked(skp: Skp) -> bool:

@@ -504,6 +504,9 @@ BERAKHLAK: tuple[tuple[str, str, tuple[str, str, str]], ...] = (
 )
 
 
+BERAKHLAK_CODES: frozenset[str] = frozenset(code for code, _name, _lines in BERAKHLAK)
+
+
 @dataclass(frozen=True)
 class BehaviourRule:
     """`majority`: "most" of the BerAKHLAK values means a share strictly above this (default 1/2)."""

@@ -50,6 +50,8 @@ from performance.models import (
     Slice,
     Thread,
 )
+from performance.selectors_eval import level_label
+from performance.selectors_eval import period_get as period_get  # one door to a period, for both page sets
 from performance.services import achievements, peer_summary
 
 # The SKP fields every permission check reads, fetched with the SKP itself.
@@ -75,13 +77,6 @@ def _visible_skp_or_404(user, skp: Skp | None) -> Skp:
 def current_period() -> Period | None:
     """The period people work in now: the latest one that is not closed."""
     return Period.objects.exclude(status=PeriodStatus.CLOSED).order_by("-year", "-created_at").first()
-
-
-def period_get(*, pk) -> Period:
-    period = Period.objects.filter(pk=pk).first()
-    if period is None:
-        raise Http404
-    return period
 
 
 def slice_at(slices: list[Slice], today: date) -> Slice | None:
@@ -157,14 +152,6 @@ def skp_version_now(*, pk: int) -> int:
     return Skp.objects.values_list("version", flat=True).get(pk=pk)
 
 
-def realisation_version_now(*, indicator_id: int, slice_id: int) -> int | None:
-    return (
-        Realisation.objects.filter(indicator_id=indicator_id, slice_id=slice_id)
-        .values_list("version", flat=True)
-        .first()
-    )
-
-
 # ---------------------------------------------------------------------------------------------
 # The SKP page
 
@@ -201,7 +188,7 @@ class IndicatorRow:
 
     @property
     def level_label(self) -> str:
-        return Level(self.result.level.value).label if self.result.level else ""
+        return level_label(self.result.level)
 
 
 @dataclass
@@ -218,7 +205,7 @@ class RhkCard:
 
     @property
     def level_label(self) -> str:
-        return Level(self.result.level.value).label if self.result.level else ""
+        return level_label(self.result.level)
 
 
 @dataclass
@@ -368,11 +355,9 @@ def skp_page(*, user, pk, today: date) -> SkpPage:
         page.peer_rows = [
             {
                 "name": name,
-                "consensus": Level(page.peer["values"][code]["consensus"].value).label
-                if page.peer["values"][code]["consensus"]
-                else "",
+                "consensus": level_label(page.peer["values"][code]["consensus"]),
                 "counts": [
-                    (Level(level).label, page.peer["values"][code]["counts"].get(level, 0))
+                    (level_label(level), page.peer["values"][code]["counts"].get(level, 0))
                     for level in (Level.DI_ATAS, Level.SESUAI, Level.DI_BAWAH)
                 ],
             }
@@ -458,7 +443,7 @@ def my_page(*, user, today: date) -> MyPage:
                     "rhk": item["rhk"],
                     "indicators": len(indicators),
                     "capaian": result.capaian,
-                    "level": Level(result.level.value).label if result.level else "",
+                    "level": level_label(result.level),
                     "bar": min(result.capaian, 100) if result.capaian is not None else 0,
                 }
             )
@@ -475,8 +460,7 @@ def my_page(*, user, today: date) -> MyPage:
     others = list(others.exclude(pk=skp.pk) if skp else others)
     for other in others:
         other.evaluation_visible = perm.can_view_evaluation(user, other)
-    notifications = list(Notification.objects.filter(recipient=user).order_by("-created_at")[:20])
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    notifications, unread = notifications_for(user=user)
     peer_pending = PeerRequest.objects.filter(respondent=employee, answered_at__isnull=True).count()
     return MyPage(
         employee=employee,

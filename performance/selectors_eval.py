@@ -32,7 +32,7 @@ from performance.models import (
     SkpStatus,
     UnitFinalisation,
 )
-from performance.services import achievements, rules_for, unit_head_work_level
+from performance.services import achievements, rules_for, work_suggestion
 
 LEVEL_LABELS = dict(Level.choices)
 PREDIKAT_LABELS = dict(Predikat.choices)
@@ -125,7 +125,7 @@ def rule_sentence(constraint: rules.QuotaConstraint) -> str:
 
 def distribution_rules_text(period: Period) -> list[dict[str, Any]]:
     """The period's distribution patterns as readable lines, one entry per organisation predikat."""
-    dist = rules.parse_distribution_rules(period.distribution_rules or rules.DEFAULT_DISTRIBUTION_RULES)
+    dist = rules_for(period)[0]
     out = []
     for org in rules.OrgPredikat:
         lines = [rule_sentence(c) for c in dist.for_org(org)]
@@ -331,24 +331,7 @@ def achievement_table(skp: Skp) -> AchievementTable:
             }
         )
     has_any = any(r["level"] for r in rows)
-    suggestion = computed["suggestion"]
-    head_level = unit_head_work_level(skp)
-    if head_level is not None:
-        # The same rule evaluation_rate applies: a perangkat daerah head follows the organisation's result.
-        zero = dict.fromkeys(
-            (
-                "utama_total",
-                "utama_above",
-                "utama_meets",
-                "utama_below",
-                "tambahan_above",
-                "tambahan_meets",
-                "tambahan_below",
-            ),
-            0,
-        )
-        counts = {k: getattr(suggestion, k) for k in zero} if suggestion else zero
-        suggestion = rules.WorkSuggestion(level=head_level, reason="unit_head_org_result", **counts)
+    suggestion = work_suggestion(skp, computed)
     return AchievementTable(rows=rows, suggestion=suggestion, has_any=has_any)
 
 

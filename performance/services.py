@@ -5,6 +5,7 @@ made from and is refused when someone saved in between. Double clicks are absorb
 form tokens (`client_token`) and by unique constraints.
 """
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,12 +115,15 @@ def notifications_mark_read(*, user, ids: Iterable[str] | None = None) -> int:
 # Periods
 
 
+# The achievement thresholds a period stores (its other settings keep the rule's defaults).
+_THRESHOLDS = ("above_at", "meets_at", "cap")
+
+
 def rules_for(period: Period) -> tuple[rules.DistributionRules, rules.AchievementRule]:
     """The period's rule settings (data), validated, with the defaults where the period is silent."""
     dist = rules.parse_distribution_rules(period.distribution_rules or rules.DEFAULT_DISTRIBUTION_RULES)
     raw = period.achievement_rule or {}
-    kwargs = {k: Decimal(str(raw[k])) for k in ("above_at", "meets_at", "cap") if k in raw}
-    return dist, rules.AchievementRule(**kwargs)
+    return dist, rules.AchievementRule(**{k: raw[k] for k in _THRESHOLDS if k in raw})
 
 
 def period_create(
@@ -151,18 +155,19 @@ def period_create(
             evaluation_closes=evaluation_closes,
             objection_days=objection_days,
             distribution_rules=rules.DEFAULT_DISTRIBUTION_RULES,
-            achievement_rule={
-                "above_at": str(rules.AchievementRule().above_at),
-                "meets_at": str(rules.AchievementRule().meets_at),
-                "cap": str(rules.AchievementRule().cap),
-            },
+            achievement_rule={k: str(getattr(rules.DEFAULT_ACHIEVEMENT_RULE, k)) for k in _THRESHOLDS},
         )
-        Slice.objects.bulk_create(
-            Slice(period=period, code=s.code, label=s.label, start=s.start, end=s.end)
-            for s in rules.period_slices(year, rules.Scheme(scheme))
-        )
+        period_slices_create(period=period)
         event_record(actor=actor, action="performance.period.create", obj=period, changes={"year": year})
     return period
+
+
+def period_slices_create(*, period: Period) -> None:
+    """Cut the period's year into its periodic evaluations (slices) by its scheme."""
+    Slice.objects.bulk_create(
+        Slice(period=period, code=s.code, label=s.label, start=s.start, end=s.end)
+        for s in rules.period_slices(period.year, rules.Scheme(period.scheme))
+    )
 
 
 def period_set_status(*, actor, period: Period, status: str, expected_version: int | None = None) -> Period:
@@ -319,11 +324,12 @@ def _lock_skp_for_edit(actor, skp: Skp, expected_version: int | None) -> Skp:
     return locked
 
 
-def _touch(skp: Skp, *, reopened_from_agreement: bool = False) -> None:
-    """Count a change to the plan. A change after agreement needs a new agreement: back to draft."""
+def _touch(skp: Skp, *, also: Iterable[str] = ()) -> None:
+    """Count a change to the plan (saving the `also` fields with it). A change after agreement needs a
+    new agreement: back to draft."""
     skp.version += 1
-    fields = ["version", "updated_at"]
-    if skp.status == SkpStatus.AGREED or reopened_from_agreement:
+    fields = [*also, "version", "updated_at"]
+    if skp.status == SkpStatus.AGREED:
         skp.status = SkpStatus.DRAFT
         fields.append("status")
     skp.save(update_fields=fields)
@@ -509,7 +515,6 @@ def indicator_delete(*, actor, indicator: Indicator, expected_version: int | Non
 
 def expectations_set(*, actor, skp: Skp, texts: Mapping[str, str], expected_version: int | None = None) -> Skp:
     """The pejabat penilai's special expectations, one per BerAKHLAK value."""
-    known = {code for code, _name, _lines in rules.BERAKHLAK}
     with transaction.atomic():
         locked = Skp.objects.select_for_update().select_related("period").get(pk=skp.pk)
         if not perm.can_set_expectations(actor, locked):
@@ -518,7 +523,7 @@ def expectations_set(*, actor, skp: Skp, texts: Mapping[str, str], expected_vers
         current = {e.value: e for e in locked.expectations.all()}
         changes = {}
         for code, text in texts.items():
-            if code not in known:
+            if code not in rules.BERAKHLAK_CODES:
                 raise ServiceError(_("Nilai BerAKHLAK tidak dikenal."))
             text = (text or "").strip()
             old = current[code].text if code in current else ""
@@ -556,8 +561,7 @@ def skp_annex_set(*, actor, skp: Skp, texts: Mapping[str, str], expected_version
             return locked
         for f, value in after.items():
             setattr(locked, f, value)
-        locked.save(update_fields=[*ANNEX_FIELDS, "updated_at"])
-        _touch(locked)
+        _touch(locked, also=ANNEX_FIELDS)
         event_record(
             actor=actor,
             action="performance.skp.annex",
@@ -953,11 +957,15 @@ def peer_request(*, actor, skp: Skp, respondents: Iterable[Employee], relation: 
     return new
 
 
+def _every_value_rated(levels: Mapping[str, str]) -> bool:
+    """A level for each of the seven BerAKHLAK values, and nothing else."""
+    return set(levels) == rules.BERAKHLAK_CODES and all(v in rules.Level.__members__ for v in levels.values())
+
+
 def peer_answer(*, actor, request: PeerRequest, levels: Mapping[str, str], comment: str = "") -> PeerRequest:
-    known = {code for code, _n, _l in rules.BERAKHLAK}
     if perm._eid(actor) != request.respondent_id:
         raise _denied()
-    if set(levels) != known or any(v not in rules.Level.__members__ for v in levels.values()):
+    if not _every_value_rated(levels):
         raise ServiceError(_("Beri penilaian untuk ketujuh nilai BerAKHLAK."))
     with transaction.atomic():
         locked = PeerRequest.objects.select_for_update().get(pk=request.pk)
@@ -1037,10 +1045,9 @@ def evaluation_rate(
     expected_version: int | None = None,
 ) -> Evaluation:
     """The pejabat penilai's two ratings. Departing from the suggestion or the 360 input needs a reason."""
-    known = {code for code, _n, _l in rules.BERAKHLAK}
     if work_level not in rules.Level.__members__ or behaviour_level not in rules.Level.__members__:
         raise ServiceError(_("Pilih penilaian hasil kerja dan perilaku kerja."))
-    if set(behaviour_levels) != known or any(v not in rules.Level.__members__ for v in behaviour_levels.values()):
+    if not _every_value_rated(behaviour_levels):
         raise ServiceError(_("Beri penilaian untuk ketujuh nilai BerAKHLAK."))
     with transaction.atomic():
         locked_skp = Skp.objects.select_for_update().select_related("period").get(pk=skp.pk)
@@ -1060,18 +1067,15 @@ def evaluation_rate(
             )
         if not _created:
             _check_version(evaluation, expected_version)
-        computed = achievements(
-            Skp.objects.prefetch_related("rhks__indicators__realisations").select_related("period").get(pk=skp.pk)
-        )
-        suggestion = computed["suggestion"]
+        prefetch_related_objects([locked_skp], "rhks__indicators__realisations")
+        computed = achievements(locked_skp)
+        raw = computed["suggestion"]
+        suggestion = work_suggestion(locked_skp, computed)
         suggested = suggestion.level if suggestion else None
-        head_level = unit_head_work_level(locked_skp)
-        if head_level is not None:
-            # A unit head's work result is the unit's result (domain.md §1, mapping configurable in rules).
-            suggested = head_level
-        suggestion_data = _suggestion_data(suggestion)
-        if head_level is not None:
-            suggestion_data = {**suggestion_data, "level": head_level.value, "reason": "unit_head_org_result"}
+        # Stored as the RHK counts (when there are any) with the level and reason that applied.
+        suggestion_data = raw.to_data() if raw else {}
+        if suggestion is not raw:
+            suggestion_data = {**suggestion_data, "level": suggestion.level.value, "reason": suggestion.reason}
         work = rules.Level(work_level)
         behaviour = rules.Level(behaviour_level)
         need_work = rules.justification_required(work, suggested)
@@ -1127,12 +1131,16 @@ def unit_head_work_level(skp: Skp) -> rules.Level | None:
     return rules.UNIT_HEAD_WORK_LEVEL[rules.OrgPredikat(org.predikat)]
 
 
-def _suggestion_data(suggestion) -> dict[str, Any]:
-    if suggestion is None:
-        return {}
-    data = {k: v for k, v in vars(suggestion).items() if k != "level"}
-    data["level"] = suggestion.level.value
-    return data
+def work_suggestion(skp: Skp, computed: dict[str, Any]) -> rules.WorkSuggestion | None:
+    """The suggested work-result rating for an SKP, from `achievements(skp)`: the RHK-based one, except
+    that a perangkat daerah head's work result is the unit's result (domain.md §1; mapping in rules).
+    The one place the rating service, the evaluation page and the API take it from."""
+    suggestion = computed["suggestion"]
+    head_level = unit_head_work_level(skp)
+    if head_level is None:
+        return suggestion
+    base = suggestion or rules.WorkSuggestion(head_level, "", 0, 0, 0, 0, 0, 0, 0)  # its counts kept, or none
+    return dataclasses.replace(base, level=head_level, reason="unit_head_org_result")
 
 
 def _evaluation_state(e: Evaluation) -> dict[str, Any]:
@@ -1147,8 +1155,6 @@ def _evaluation_state(e: Evaluation) -> dict[str, Any]:
 
 def unit_distribution(period: Period, unit: Unit) -> dict[str, Any]:
     """The predikat counts of a perangkat daerah's rated evaluations against its quota (one query each)."""
-    from django.db.models import Count
-
     rows = (
         Evaluation.objects.filter(skp__period=period, skp__unit__path__startswith=unit.path)
         .exclude(predikat="")
@@ -1402,9 +1408,7 @@ def objection_decide(
             evaluation.work_level = work_level
             evaluation.behaviour_level = behaviour_level
             evaluation.predikat = rules.predikat(rules.Level(work_level), rules.Level(behaviour_level)).value
-            evaluation.changed_by_objection = evaluation.predikat != before["predikat"] or before != _evaluation_state(
-                evaluation
-            )
+            evaluation.changed_by_objection = before != _evaluation_state(evaluation)
             evaluation.version += 1
             evaluation.save()
             evaluation.skp = locked.evaluation.skp

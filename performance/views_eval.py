@@ -247,7 +247,7 @@ def objection(request, pk: int):
     item = sel.objection_get_for(user=request.user, pk=pk)
     evaluation = item.evaluation
     skp = evaluation.skp
-    is_reviewer = request.user.employee_id is not None and request.user.employee_id == item.reviewer_id
+    is_reviewer = perm.is_objection_reviewer(request.user, item)
     form = None
     if perm.can_decide_objection(request.user, item):
         form = DecisionForm(

@@ -30,6 +30,7 @@ from criteria.selectors import library_versions_for
 from performance import permissions as perm
 from performance import rules, selectors, services
 from performance.forms_plan import (
+    STALE_FORM,
     AnnexForm,
     ExpectationsForm,
     IndicatorForm,
@@ -111,7 +112,7 @@ def skp_start(request):
         return _not_employee(request)
     form = StartForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Formulir ini tidak lengkap atau kedaluwarsa. Muat ulang halaman lalu coba lagi."))
+        messages.error(request, str(STALE_FORM))
         return redirect("performance:mine")
     period = selectors.period_get(pk=form.cleaned_data["period"])
     try:
@@ -367,25 +368,34 @@ def rhk_edit(request, pk):
     return _plan_change(request, skp.pk, ("rhk", rhk.pk), form, run, _("RHK disimpan."))
 
 
+def _plan_delete(request, skp_pk: int, key: tuple, run, done: str, anchor: str):
+    """Run a deletion from the plan. `run(version)` calls the service; a refusal is shown beside the item."""
+    form = SubmitForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = str(STALE_FORM)
+    else:
+        try:
+            run(form.cleaned_data["version"])
+        except ServiceError as err:
+            error = str(err)
+    if error:
+        return _render_skp(request, skp_pk, failed={"key": key, "error": error})
+    if request.htmx:
+        return _render_skp(request, skp_pk, notice=done)
+    messages.success(request, done)
+    return redirect(_skp_url(skp_pk, anchor))
+
+
 @require_POST
 @login_required
 def rhk_delete(request, pk):
     rhk = selectors.rhk_get_for(user=request.user, pk=pk)
-    form = SubmitForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("Formulir ini tidak lengkap atau kedaluwarsa. Muat ulang halaman lalu coba lagi.")
-    else:
-        try:
-            services.rhk_delete(actor=request.user, rhk=rhk, expected_version=form.cleaned_data["version"])
-        except ServiceError as err:
-            error = str(err)
-    if error:
-        return _render_skp(request, rhk.skp_id, failed={"key": ("rhk_delete", rhk.pk), "error": error})
-    if request.htmx:
-        return _render_skp(request, rhk.skp_id, notice=_("RHK dihapus."))
-    messages.success(request, _("RHK dihapus."))
-    return redirect(_skp_url(rhk.skp_id, "rencana"))
+
+    def run(version):
+        services.rhk_delete(actor=request.user, rhk=rhk, expected_version=version)
+
+    return _plan_delete(request, rhk.skp_id, ("rhk_delete", rhk.pk), run, _("RHK dihapus."), "rencana")
 
 
 def _indicator_fields(cd) -> dict:
@@ -447,24 +457,13 @@ def indicator_edit(request, pk):
 @login_required
 def indicator_delete(request, pk):
     indicator = selectors.indicator_get_for(user=request.user, pk=pk)
-    skp_pk = indicator.rhk.skp_id
-    form = SubmitForm(request.POST)
-    error = ""
-    if not form.is_valid():
-        error = _("Formulir ini tidak lengkap atau kedaluwarsa. Muat ulang halaman lalu coba lagi.")
-    else:
-        try:
-            services.indicator_delete(
-                actor=request.user, indicator=indicator, expected_version=form.cleaned_data["version"]
-            )
-        except ServiceError as err:
-            error = str(err)
-    if error:
-        return _render_skp(request, skp_pk, failed={"key": ("indicator_delete", indicator.pk), "error": error})
-    if request.htmx:
-        return _render_skp(request, skp_pk, notice=_("Indikator dihapus."))
-    messages.success(request, _("Indikator dihapus."))
-    return redirect(_skp_url(skp_pk, f"rhk-{indicator.rhk_id}"))
+
+    def run(version):
+        services.indicator_delete(actor=request.user, indicator=indicator, expected_version=version)
+
+    key = ("indicator_delete", indicator.pk)
+    done = _("Indikator dihapus.")
+    return _plan_delete(request, indicator.rhk.skp_id, key, run, done, f"rhk-{indicator.rhk_id}")
 
 
 @require_POST
@@ -560,6 +559,19 @@ def _cell_change(request, *, skp_pk: int, indicator_id: int, slice_id: int, whic
     return redirect(_skp_url(skp_pk, f"cell-{indicator_id}-{slice_id}"))
 
 
+def _realisation_change(request, real, *, which: str, run, done: str):
+    """`_cell_change` for the cell of an existing realisation (its assessment or its evidence)."""
+    return _cell_change(
+        request,
+        skp_pk=real.indicator.rhk.skp_id,
+        indicator_id=real.indicator_id,
+        slice_id=real.slice_id,
+        which=which,
+        run=run,
+        done=done,
+    )
+
+
 @require_POST
 @login_required
 def realisation(request, pk, slice_pk):
@@ -596,15 +608,7 @@ def realisation_assess(request, pk):
     def run():
         services.realisation_assess(actor=request.user, realisation=real, level=request.POST.get("level", ""))
 
-    return _cell_change(
-        request,
-        skp_pk=real.indicator.rhk.skp_id,
-        indicator_id=real.indicator_id,
-        slice_id=real.slice_id,
-        which="assess",
-        run=run,
-        done=_("Penilaian realisasi disimpan."),
-    )
+    return _realisation_change(request, real, which="assess", run=run, done=_("Penilaian realisasi disimpan."))
 
 
 @require_POST
@@ -621,15 +625,7 @@ def evidence_link(request, pk):
             client_token=_uuid(request.POST.get("client_token")),
         )
 
-    return _cell_change(
-        request,
-        skp_pk=real.indicator.rhk.skp_id,
-        indicator_id=real.indicator_id,
-        slice_id=real.slice_id,
-        which="link",
-        run=run,
-        done=_("Tautan bukti dukung ditambahkan."),
-    )
+    return _realisation_change(request, real, which="link", run=run, done=_("Tautan bukti dukung ditambahkan."))
 
 
 def evidence_too_large_message() -> str:
@@ -667,35 +663,19 @@ def _evidence_file(request, pk, guard):
             title=request.POST.get("title", "").strip(),
         )
 
-    return _cell_change(
-        request,
-        skp_pk=real.indicator.rhk.skp_id,
-        indicator_id=real.indicator_id,
-        slice_id=real.slice_id,
-        which="file",
-        run=run,
-        done=_("Berkas bukti dukung diunggah."),
-    )
+    return _realisation_change(request, real, which="file", run=run, done=_("Berkas bukti dukung diunggah."))
 
 
 @require_POST
 @login_required
 def evidence_remove(request, pk):
     evidence = selectors.evidence_get_for(user=request.user, pk=pk)
-    real = evidence.realisation
 
     def run():
         services.evidence_remove(actor=request.user, evidence=evidence)
 
-    return _cell_change(
-        request,
-        skp_pk=real.indicator.rhk.skp_id,
-        indicator_id=real.indicator_id,
-        slice_id=real.slice_id,
-        which="remove",
-        run=run,
-        done=_("Bukti dukung ditarik. Catatannya tetap tersimpan."),
-    )
+    done = _("Bukti dukung ditarik. Catatannya tetap tersimpan.")
+    return _realisation_change(request, evidence.realisation, which="remove", run=run, done=done)
 
 
 @login_required

@@ -362,9 +362,9 @@ def test_a_published_period_can_only_be_closed(cycle, city):
         s.period_set_status(actor=city.user("admin"), period=closed, status=PeriodStatus.PLANNING)
 
 
-def test_objection_of_a_head_appraised_by_the_kepala_daerah_is_decided_by_the_pimpinan(city):
+def head_objection(city):
+    """A published, objected evaluation of a head of perangkat daerah (appraised by the Kepala Daerah)."""
     from conftest import make_period
-    from performance import permissions as perm
 
     period = make_period(city.user("admin"))
     kadis = city.user("kadis")
@@ -389,9 +389,15 @@ def test_objection_of_a_head_appraised_by_the_kepala_daerah_is_decided_by_the_pi
     s.unit_finalise(actor=city.user("admin"), period=period, unit=skp.unit, reason="Kepala saja")
     s.period_publish(actor=city.user("pimpinan"), period=period, today=date(2027, 1, 10))
     evaluation.refresh_from_db()
-    objection = s.objection_file(
+    return s.objection_file(
         actor=kadis, evaluation=evaluation, reason="Capaian organisasi belum dihitung penuh", today=date(2027, 1, 12)
     )
+
+
+def test_objection_of_a_head_appraised_by_the_kepala_daerah_is_decided_by_the_pimpinan(city):
+    from performance import permissions as perm
+
+    objection = head_objection(city)
     assert objection.reviewer_id is None
     assert not perm.can_decide_objection(city.user("admin"), objection)
     assert perm.can_decide_objection(city.user("pimpinan"), objection)

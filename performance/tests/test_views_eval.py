@@ -717,3 +717,15 @@ def test_a_period_added_in_settings_gets_its_slices_and_bad_thresholds_are_a_mes
     assert client.post("/admin/performance/period/add/", data).status_code == 302
     period = Period.objects.get(year=2030)
     assert list(period.slices.values_list("code", flat=True)) == ["S1", "S2"]
+
+
+def test_the_pimpinan_decides_a_heads_objection_on_the_page(city, login):
+    from performance.tests.test_services import head_objection
+
+    objection = head_objection(city)
+    url = f"/kinerja/keberatan/{objection.pk}/"
+    assert login(city.user("admin")).post(url, {"decision": "keep", "reason": "x"}).status_code == 404
+    response = login(city.user("pimpinan")).post(url, {"decision": "keep", "reason": "Sudah sesuai"}, follow=True)
+    assert response.status_code == 200
+    objection.refresh_from_db()
+    assert objection.status == "decided" and objection.decision_reason == "Sudah sesuai"
